@@ -1,0 +1,3 @@
+export * from "./envelope.js";
+export * from "./upcast.js";
+export * from "./catalogue.js";
