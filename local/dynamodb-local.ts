@@ -43,7 +43,8 @@ export const startDynamoDbLocal = async ({ port, dataDir }: DynamoDbLocalOptions
   requireJava("DynamoDB Local");
   const path = dataDir === undefined ? null : resolve(dataDir);
   if (path !== null) mkdirSync(path, { recursive: true });
-  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: "pipe" });
+  child.stdout?.resume();
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((done) => child.once("exit", () => done()));

@@ -1,4 +1,3 @@
-import type { Either } from "fp-ts/lib/Either.js";
 import type { DomainEvent, EventDecodeError, EventMeta, StoredEvent, StreamId } from "../events/index.js";
 
 /** An event the caller wants appended; the store gives it its id, version and time. */
