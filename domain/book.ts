@@ -34,7 +34,7 @@ export type BookEvent = EventOf<"BookAdded" | "BookDetailsChanged" | "BookPriceC
 export interface Book {
   readonly bookId: string;
   readonly title: string;
-  readonly authors: readonly string[];
+  readonly authors: string[];
   readonly isbn: string;
   readonly category: string;
   readonly description: string;
