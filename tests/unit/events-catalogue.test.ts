@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isLeft, isRight } from "fp-ts/lib/Either.js";
-import { catalogue, decodeEvent, describeDecodeError, eventTypes, type RawEnvelope } from "../../events/index.js";
+import { catalogue, decodeEvent, describeDecodeError, eventTypes, StreamId, streams, type RawEnvelope } from "../../events/index.js";
 
 const envelope = (type: string, schemaVersion: number, data: unknown) =>
   ({
@@ -79,5 +79,20 @@ describe("the event catalogue", () => {
 
   it("files every schema under its own type, so decodeEvent finds the right codec", () => {
     for (const type of eventTypes) expect(catalogue[type].type).toBe(type);
+  });
+});
+
+describe("stream ids", () => {
+  it("every aggregate's stream id is a valid partition key naming its aggregate", () => {
+    const ids = [
+      streams.book("b1"),
+      streams.inventory("b1"),
+      streams.cart("alice"),
+      streams.order("o1"),
+      streams.payment("o1"),
+      streams.rating("b1", "alice"),
+    ];
+    expect(ids).toEqual(["book#b1", "inventory#b1", "cart#alice", "order#o1", "payment#o1", "rating#b1.alice"]);
+    for (const id of ids) expect(StreamId.is(id)).toBe(true);
   });
 });

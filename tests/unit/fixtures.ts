@@ -33,3 +33,18 @@ export const itemAdded = (customerId: string, b: Book, quantity: number) =>
   event("CartItemAdded", { customerId, bookId: b.bookId, title: b.title, quantity, unitPriceCents: b.priceCents, currency: b.currency });
 
 export const now = new Date("2026-03-01T10:00:00.000Z");
+
+/** Order o1: two SICP at 45.00 and one K&R at 39.99, EUR. */
+export const orderPlaced = event("OrderPlaced", {
+  orderId: "o1",
+  customerId: "alice",
+  lines: [
+    { bookId: "sicp", title: "SICP", quantity: 2, unitPriceCents: 4500, lineTotalCents: 9000 },
+    { bookId: "kr", title: "K&R", quantity: 1, unitPriceCents: 3999, lineTotalCents: 3999 },
+  ],
+  itemCount: 3,
+  totalCents: 12999,
+  currency: "EUR",
+  placedAt: "2026-03-01T10:00:00.000Z",
+});
+export const orderPaid = event("OrderPaid", { orderId: "o1", paymentId: "ch_1", amountCents: 12999, currency: "EUR" });

@@ -2,21 +2,9 @@ import { describe, it } from "vitest";
 import { event } from "../../events/index.js";
 import { orderDecider } from "../../domain/order.js";
 import { given } from "../../domain/testing.js";
+import { orderPaid as paid, orderPlaced as placed } from "./fixtures.js";
 
 const o = "o1";
-const placed = event("OrderPlaced", {
-  orderId: o,
-  customerId: "alice",
-  lines: [
-    { bookId: "sicp", title: "SICP", quantity: 2, unitPriceCents: 4500, lineTotalCents: 9000 },
-    { bookId: "kr", title: "K&R", quantity: 1, unitPriceCents: 3999, lineTotalCents: 3999 },
-  ],
-  itemCount: 3,
-  totalCents: 12999,
-  currency: "EUR",
-  placedAt: "2026-03-01T10:00:00.000Z",
-});
-const paid = event("OrderPaid", { orderId: o, paymentId: "ch_1", amountCents: 12999, currency: "EUR" });
 const shipped = event("OrderShipped", { orderId: o });
 const delivered = event("OrderDelivered", { orderId: o });
 const cancelled = event("OrderCancelled", { orderId: o, reason: "changed my mind", by: "customer" });
