@@ -1,7 +1,8 @@
 import * as t from "io-ts";
 import { schema, type EventSchema } from "./upcast.js";
+import { Cents, Currency } from "./scalars.js";
 
-const Money = t.type({ priceCents: t.number, currency: t.string });
+const Money = t.type({ priceCents: Cents, currency: Currency });
 
 /** Schema version 1 had one `author` string; version 2 has `authors[]`. */
 const BookAddedV1 = t.type({
@@ -11,8 +12,8 @@ const BookAddedV1 = t.type({
   isbn: t.string,
   category: t.string,
   description: t.string,
-  priceCents: t.number,
-  currency: t.string,
+  priceCents: Cents,
+  currency: Currency,
 });
 export const BookAddedData = t.type({
   bookId: t.string,
@@ -21,8 +22,8 @@ export const BookAddedData = t.type({
   isbn: t.string,
   category: t.string,
   description: t.string,
-  priceCents: t.number,
-  currency: t.string,
+  priceCents: Cents,
+  currency: Currency,
 });
 export type BookAddedData = t.TypeOf<typeof BookAddedData>;
 

@@ -4,6 +4,11 @@ import { pipe } from "fp-ts/lib/function.js";
 import type { Envelope, RawEnvelope } from "./envelope.js";
 import { upcastTo, type EventSchema, type UpcastError } from "./upcast.js";
 import * as book from "./book-events.js";
+import * as inventory from "./inventory-events.js";
+import * as cart from "./cart-events.js";
+import * as order from "./order-events.js";
+import * as payment from "./payment-events.js";
+import * as rating from "./rating-events.js";
 
 /**
  * Every event type of the bookstore, keyed by type. Adding an event type is adding it here;
@@ -14,6 +19,28 @@ export const catalogue = {
   BookDetailsChanged: book.BookDetailsChanged,
   BookPriceChanged: book.BookPriceChanged,
   BookDiscontinued: book.BookDiscontinued,
+  StockReceived: inventory.StockReceived,
+  StockReserved: inventory.StockReserved,
+  ReservationCommitted: inventory.ReservationCommitted,
+  ReservationReleased: inventory.ReservationReleased,
+  StockReturned: inventory.StockReturned,
+  StockAdjusted: inventory.StockAdjusted,
+  CartItemAdded: cart.CartItemAdded,
+  CartItemQuantityChanged: cart.CartItemQuantityChanged,
+  CartItemRemoved: cart.CartItemRemoved,
+  CartCleared: cart.CartCleared,
+  CartCheckedOut: cart.CartCheckedOut,
+  OrderPlaced: order.OrderPlaced,
+  OrderPaid: order.OrderPaid,
+  OrderPaymentFailed: order.OrderPaymentFailed,
+  OrderShipped: order.OrderShipped,
+  OrderDelivered: order.OrderDelivered,
+  OrderCancelled: order.OrderCancelled,
+  PaymentRequested: payment.PaymentRequested,
+  PaymentCaptured: payment.PaymentCaptured,
+  PaymentDeclined: payment.PaymentDeclined,
+  PaymentAttemptFailed: payment.PaymentAttemptFailed,
+  BookRated: rating.BookRated,
 } as const;
 
 type Catalogue = typeof catalogue;
@@ -24,6 +51,9 @@ type DataOf<K extends EventType> = Catalogue[K] extends EventSchema<K, infer D> 
 export type DomainEvent = { [K in EventType]: { readonly type: K; readonly data: DataOf<K> } }[EventType];
 export type EventOf<K extends EventType> = Extract<DomainEvent, { type: K }>;
 export type StoredEvent = Envelope<DomainEvent>;
+
+/** Builds an event at its newest schema version; the type argument picks the data shape. */
+export const event = <K extends EventType>(type: K, data: DataOf<K>): EventOf<K> => ({ type, data }) as unknown as EventOf<K>;
 
 export const eventTypes = Object.keys(catalogue) as EventType[];
 export const isEventType = (s: string): s is EventType => Object.prototype.hasOwnProperty.call(catalogue, s);

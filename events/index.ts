@@ -1,3 +1,6 @@
 export * from "./envelope.js";
 export * from "./upcast.js";
 export * from "./catalogue.js";
+export * from "./scalars.js";
+export * from "./streams.js";
+export { OrderLine } from "./order-events.js";

@@ -1,0 +1,81 @@
+import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
+import { event } from "../events/index.js";
+import type { Book } from "./book.js";
+import type { CartEvent, CartState } from "./cart.js";
+import { errors, type DomainError, type ShortLine, type UnavailableBook } from "./errors.js";
+import { inventoryDecider, type InventoryEvent, type InventoryState } from "./inventory.js";
+import { orderDecider, type OrderEvent } from "./order.js";
+
+export interface CheckoutInput {
+  readonly customerId: string;
+  readonly orderId: string;
+  readonly cart: CartState;
+  /** The inventory of every book in the cart; a book with no stream yet may be left out. */
+  readonly inventories: ReadonlyMap<string, InventoryState>;
+  /** The catalogue entry of every book in the cart. */
+  readonly books: ReadonlyMap<string, Book>;
+  readonly now: Date;
+}
+
+/** The events for each stream, to be appended in one transaction with each stream's expected version. */
+export interface CheckoutDecision {
+  readonly order: OrderEvent[];
+  readonly inventories: Map<string, InventoryEvent[]>;
+  readonly cart: CartEvent[];
+}
+
+/**
+ * Turns a cart into an order, a reservation per book and a checked-out cart, or into one error
+ * that names every problem line at once, so the customer can fix the cart in one go.
+ *
+ * The order is priced from the catalogue as it is now, not from the prices shown when the
+ * books were added: a cart may sit for weeks, and the price charged is the price at checkout.
+ */
+export const decideCheckout = (input: CheckoutInput): Either<DomainError, CheckoutDecision> => {
+  const { cart, books, orderId } = input;
+  if (cart.lines.length === 0) return left(errors.emptyCart());
+
+  const unavailable: UnavailableBook[] = [];
+  const priced: { book: Book; quantity: number }[] = [];
+  for (const line of cart.lines) {
+    const book = books.get(line.bookId);
+    if (book === undefined) unavailable.push({ bookId: line.bookId, why: "unknown" });
+    else if (book.discontinued) unavailable.push({ bookId: line.bookId, why: "discontinued" });
+    else priced.push({ book, quantity: line.quantity });
+  }
+  if (unavailable.length > 0) return left(errors.booksUnavailable(unavailable));
+
+  const currency = priced[0]!.book.currency;
+  const foreign = priced.find((p) => p.book.currency !== currency);
+  if (foreign) return left(errors.currencyMismatch(currency, foreign.book.currency));
+
+  const short: ShortLine[] = [];
+  const inventories = new Map<string, InventoryEvent[]>();
+  for (const { book, quantity } of priced) {
+    const stock = input.inventories.get(book.bookId) ?? inventoryDecider.initialState;
+    const reserved = inventoryDecider.decide({ type: "ReserveStock", bookId: book.bookId, orderId, quantity }, stock);
+    if (isLeft(reserved)) {
+      if (reserved.left.kind !== "InsufficientStock") return reserved;
+      short.push(...reserved.left.lines);
+    } else inventories.set(book.bookId, reserved.right);
+  }
+  if (short.length > 0) return left(errors.insufficientStock(short));
+
+  const placed = orderDecider.decide(
+    {
+      type: "PlaceOrder",
+      orderId,
+      customerId: input.customerId,
+      lines: priced.map(({ book, quantity }) => ({ bookId: book.bookId, title: book.title, quantity, unitPriceCents: book.priceCents })),
+      currency,
+      placedAt: input.now.toISOString(),
+    },
+    orderDecider.initialState,
+  );
+  if (isLeft(placed)) return placed;
+  return right({
+    order: placed.right,
+    inventories,
+    cart: [event("CartCheckedOut", { customerId: input.customerId, orderId })],
+  });
+};

@@ -1,0 +1,222 @@
+import { absurd } from "fp-ts/lib/function.js";
+
+/** A short line: what the customer asked for and what the shelf has. */
+export interface ShortLine {
+  readonly bookId: string;
+  readonly requested: number;
+  readonly available: number;
+}
+export interface UnavailableBook {
+  readonly bookId: string;
+  readonly why: "unknown" | "discontinued";
+}
+
+/**
+ * Every expected failure of the domain, discriminated by `kind`, each with a sentence a person
+ * can read. HTTP maps them with `errorClass` in one place.
+ */
+export type DomainError =
+  // the command is well-formed but breaks a rule about its values
+  | { readonly kind: "InvalidIsbn"; readonly message: string; readonly isbn: string }
+  | { readonly kind: "InvalidPrice"; readonly message: string; readonly priceCents: number }
+  | { readonly kind: "UnknownCurrency"; readonly message: string; readonly currency: string }
+  | { readonly kind: "MissingTitle"; readonly message: string }
+  | { readonly kind: "MissingAuthors"; readonly message: string }
+  | { readonly kind: "InvalidQuantity"; readonly message: string; readonly quantity: number; readonly min: number; readonly max: number }
+  | { readonly kind: "InvalidAdjustment"; readonly message: string; readonly delta: number }
+  | { readonly kind: "MissingReason"; readonly message: string }
+  | { readonly kind: "InvalidStars"; readonly message: string; readonly stars: number }
+  // the thing the command is about does not exist (or is not the caller's)
+  | { readonly kind: "BookNotFound"; readonly message: string; readonly bookId: string }
+  | { readonly kind: "CartItemNotFound"; readonly message: string; readonly bookId: string }
+  | { readonly kind: "OrderNotFound"; readonly message: string; readonly orderId: string }
+  | { readonly kind: "ReservationNotFound"; readonly message: string; readonly bookId: string; readonly orderId: string }
+  | { readonly kind: "PaymentNotRequested"; readonly message: string; readonly orderId: string }
+  // the command conflicts with the current state
+  | { readonly kind: "BookAlreadyExists"; readonly message: string; readonly bookId: string }
+  | { readonly kind: "BookDiscontinued"; readonly message: string; readonly bookId: string }
+  | { readonly kind: "CartFull"; readonly message: string; readonly maxLines: number }
+  | { readonly kind: "CurrencyMismatch"; readonly message: string; readonly expected: string; readonly actual: string }
+  | { readonly kind: "EmptyCart"; readonly message: string }
+  | { readonly kind: "BooksUnavailable"; readonly message: string; readonly books: readonly UnavailableBook[] }
+  | { readonly kind: "InsufficientStock"; readonly message: string; readonly lines: readonly ShortLine[] }
+  | { readonly kind: "ReservationConflict"; readonly message: string; readonly bookId: string; readonly orderId: string }
+  | { readonly kind: "StockBelowReserved"; readonly message: string; readonly onHand: number; readonly reserved: number; readonly delta: number }
+  | { readonly kind: "OrderAlreadyExists"; readonly message: string; readonly orderId: string }
+  | { readonly kind: "IllegalOrderTransition"; readonly message: string; readonly orderId: string; readonly status: string; readonly action: string }
+  | { readonly kind: "PaymentAmountMismatch"; readonly message: string; readonly expectedCents: number; readonly actualCents: number }
+  | { readonly kind: "PaymentSettled"; readonly message: string; readonly orderId: string; readonly status: string };
+
+export type ErrorKind = DomainError["kind"];
+export type ErrorOf<K extends ErrorKind> = Extract<DomainError, { kind: K }>;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Constructors, so every error of a kind reads the same wherever it is raised. */
+export const errors = {
+  invalidIsbn: (isbn: string): ErrorOf<"InvalidIsbn"> => ({
+    kind: "InvalidIsbn",
+    isbn,
+    message: `"${isbn}" is not a valid ISBN-13 (978/979, 13 digits, correct check digit)`,
+  }),
+  invalidPrice: (priceCents: number): ErrorOf<"InvalidPrice"> => ({
+    kind: "InvalidPrice",
+    priceCents,
+    message: `a price must be a positive whole number of cents, not ${priceCents}`,
+  }),
+  unknownCurrency: (currency: string): ErrorOf<"UnknownCurrency"> => ({
+    kind: "UnknownCurrency",
+    currency,
+    message: `"${currency}" is not an ISO 4217 currency code`,
+  }),
+  missingTitle: (): ErrorOf<"MissingTitle"> => ({ kind: "MissingTitle", message: "a book needs a title" }),
+  missingAuthors: (): ErrorOf<"MissingAuthors"> => ({
+    kind: "MissingAuthors",
+    message: "a book needs at least one author, and no author may be blank",
+  }),
+  invalidQuantity: (quantity: number, min: number, max: number): ErrorOf<"InvalidQuantity"> => ({
+    kind: "InvalidQuantity",
+    quantity,
+    min,
+    max,
+    message: `quantity must be a whole number from ${min} to ${max}, not ${quantity}`,
+  }),
+  invalidAdjustment: (delta: number): ErrorOf<"InvalidAdjustment"> => ({
+    kind: "InvalidAdjustment",
+    delta,
+    message: `a stock adjustment must change the count by a non-zero whole number, not ${delta}`,
+  }),
+  missingReason: (): ErrorOf<"MissingReason"> => ({ kind: "MissingReason", message: "a reason is required" }),
+  invalidStars: (stars: number): ErrorOf<"InvalidStars"> => ({
+    kind: "InvalidStars",
+    stars,
+    message: `a rating is 1 to 5 whole stars, not ${stars}`,
+  }),
+  bookNotFound: (bookId: string): ErrorOf<"BookNotFound"> => ({ kind: "BookNotFound", bookId, message: `no book ${bookId}` }),
+  cartItemNotFound: (bookId: string): ErrorOf<"CartItemNotFound"> => ({
+    kind: "CartItemNotFound",
+    bookId,
+    message: `book ${bookId} is not in the cart`,
+  }),
+  orderNotFound: (orderId: string): ErrorOf<"OrderNotFound"> => ({ kind: "OrderNotFound", orderId, message: `no order ${orderId}` }),
+  reservationNotFound: (bookId: string, orderId: string): ErrorOf<"ReservationNotFound"> => ({
+    kind: "ReservationNotFound",
+    bookId,
+    orderId,
+    message: `book ${bookId} holds no open reservation for order ${orderId}`,
+  }),
+  paymentNotRequested: (orderId: string): ErrorOf<"PaymentNotRequested"> => ({
+    kind: "PaymentNotRequested",
+    orderId,
+    message: `no payment was requested for order ${orderId}`,
+  }),
+  bookAlreadyExists: (bookId: string): ErrorOf<"BookAlreadyExists"> => ({
+    kind: "BookAlreadyExists",
+    bookId,
+    message: `book ${bookId} already exists`,
+  }),
+  bookDiscontinued: (bookId: string): ErrorOf<"BookDiscontinued"> => ({
+    kind: "BookDiscontinued",
+    bookId,
+    message: `book ${bookId} is discontinued`,
+  }),
+  cartFull: (maxLines: number): ErrorOf<"CartFull"> => ({
+    kind: "CartFull",
+    maxLines,
+    message: `a cart holds at most ${plural(maxLines, "different book")}`,
+  }),
+  currencyMismatch: (expected: string, actual: string): ErrorOf<"CurrencyMismatch"> => ({
+    kind: "CurrencyMismatch",
+    expected,
+    actual,
+    message: `this cart is in ${expected}; a book priced in ${actual} cannot join it`,
+  }),
+  emptyCart: (): ErrorOf<"EmptyCart"> => ({ kind: "EmptyCart", message: "the cart is empty" }),
+  booksUnavailable: (books: readonly UnavailableBook[]): ErrorOf<"BooksUnavailable"> => ({
+    kind: "BooksUnavailable",
+    books,
+    message: `no longer for sale: ${books.map((b) => `${b.bookId} (${b.why})`).join(", ")}`,
+  }),
+  insufficientStock: (lines: readonly ShortLine[]): ErrorOf<"InsufficientStock"> => ({
+    kind: "InsufficientStock",
+    lines,
+    message: `not enough stock: ${lines.map((l) => `${l.bookId} wants ${l.requested}, ${l.available} available`).join("; ")}`,
+  }),
+  reservationConflict: (bookId: string, orderId: string): ErrorOf<"ReservationConflict"> => ({
+    kind: "ReservationConflict",
+    bookId,
+    orderId,
+    message: `order ${orderId} already holds a different reservation of book ${bookId}`,
+  }),
+  stockBelowReserved: (onHand: number, reserved: number, delta: number): ErrorOf<"StockBelowReserved"> => ({
+    kind: "StockBelowReserved",
+    onHand,
+    reserved,
+    delta,
+    message: `adjusting ${onHand} on hand by ${delta} would leave fewer than the ${reserved} reserved`,
+  }),
+  orderAlreadyExists: (orderId: string): ErrorOf<"OrderAlreadyExists"> => ({
+    kind: "OrderAlreadyExists",
+    orderId,
+    message: `order ${orderId} already exists`,
+  }),
+  illegalOrderTransition: (orderId: string, status: string, action: string): ErrorOf<"IllegalOrderTransition"> => ({
+    kind: "IllegalOrderTransition",
+    orderId,
+    status,
+    action,
+    message: `order ${orderId} is ${status} and cannot be ${action}`,
+  }),
+  paymentAmountMismatch: (expectedCents: number, actualCents: number): ErrorOf<"PaymentAmountMismatch"> => ({
+    kind: "PaymentAmountMismatch",
+    expectedCents,
+    actualCents,
+    message: `the payment of ${actualCents} cents does not match the order total of ${expectedCents} cents`,
+  }),
+  paymentSettled: (orderId: string, status: string): ErrorOf<"PaymentSettled"> => ({
+    kind: "PaymentSettled",
+    orderId,
+    status,
+    message: `the payment for order ${orderId} is already ${status}`,
+  }),
+} as const;
+
+/** How a caller should treat an error: the request itself is wrong, refers to nothing, or clashes with the state. */
+export type ErrorClass = "invalid" | "not-found" | "conflict";
+
+export const errorClass = (e: DomainError): ErrorClass => {
+  switch (e.kind) {
+    case "InvalidIsbn":
+    case "InvalidPrice":
+    case "UnknownCurrency":
+    case "MissingTitle":
+    case "MissingAuthors":
+    case "InvalidQuantity":
+    case "InvalidAdjustment":
+    case "MissingReason":
+    case "InvalidStars":
+      return "invalid";
+    case "BookNotFound":
+    case "CartItemNotFound":
+    case "OrderNotFound":
+    case "ReservationNotFound":
+    case "PaymentNotRequested":
+      return "not-found";
+    case "BookAlreadyExists":
+    case "BookDiscontinued":
+    case "CartFull":
+    case "CurrencyMismatch":
+    case "EmptyCart":
+    case "BooksUnavailable":
+    case "InsufficientStock":
+    case "ReservationConflict":
+    case "StockBelowReserved":
+    case "OrderAlreadyExists":
+    case "IllegalOrderTransition":
+    case "PaymentAmountMismatch":
+    case "PaymentSettled":
+      return "conflict";
+    default:
+      return absurd(e);
+  }
+};

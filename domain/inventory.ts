@@ -1,0 +1,136 @@
+import * as t from "io-ts";
+import { left, right, type Either } from "fp-ts/lib/Either.js";
+import { absurd } from "fp-ts/lib/function.js";
+import { event, Id, Int, type EventOf } from "../events/index.js";
+import type { Decider } from "./decider.js";
+import { errors, type DomainError } from "./errors.js";
+import { strict } from "./strict.js";
+import { isBlank } from "./validation.js";
+
+export const ReceiveStock = strict({ type: t.literal("ReceiveStock"), bookId: Id, quantity: Int });
+export const ReserveStock = strict({ type: t.literal("ReserveStock"), bookId: Id, orderId: Id, quantity: Int });
+export const CommitReservation = strict({ type: t.literal("CommitReservation"), bookId: Id, orderId: Id });
+export const ReleaseReservation = strict({ type: t.literal("ReleaseReservation"), bookId: Id, orderId: Id });
+export const AdjustStock = strict({ type: t.literal("AdjustStock"), bookId: Id, delta: Int, reason: t.string });
+export const InventoryCommand = t.union([ReceiveStock, ReserveStock, CommitReservation, ReleaseReservation, AdjustStock]);
+export type InventoryCommand = t.TypeOf<typeof InventoryCommand>;
+
+export type InventoryEvent = EventOf<
+  "StockReceived" | "StockReserved" | "ReservationCommitted" | "ReservationReleased" | "StockReturned" | "StockAdjusted"
+>;
+
+/**
+ * `reserved` is the sum of `open`. Open reservations are held per order so that commit and
+ * release act on exactly what that order took. Committed ones are kept because a paid order
+ * may still be cancelled before shipping, and its copies must then come back.
+ */
+export interface InventoryState {
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly open: ReadonlyMap<string, number>;
+  readonly committed: ReadonlyMap<string, number>;
+}
+
+export const available = (s: InventoryState): number => s.onHand - s.reserved;
+
+const initialState: InventoryState = { onHand: 0, reserved: 0, open: new Map(), committed: new Map() };
+
+const withEntry = (m: ReadonlyMap<string, number>, key: string, value: number): ReadonlyMap<string, number> =>
+  new Map(m).set(key, value);
+const without = (m: ReadonlyMap<string, number>, key: string): ReadonlyMap<string, number> => {
+  const copy = new Map(m);
+  copy.delete(key);
+  return copy;
+};
+
+const evolve = (s: InventoryState, e: InventoryEvent): InventoryState => {
+  switch (e.type) {
+    case "StockReceived":
+      return { ...s, onHand: s.onHand + e.data.quantity };
+    case "StockReserved":
+      return { ...s, reserved: s.reserved + e.data.quantity, open: withEntry(s.open, e.data.orderId, e.data.quantity) };
+    case "ReservationCommitted":
+      return {
+        ...s,
+        onHand: s.onHand - e.data.quantity,
+        reserved: s.reserved - e.data.quantity,
+        open: without(s.open, e.data.orderId),
+        committed: withEntry(s.committed, e.data.orderId, e.data.quantity),
+      };
+    case "ReservationReleased":
+      return { ...s, reserved: s.reserved - e.data.quantity, open: without(s.open, e.data.orderId) };
+    case "StockReturned":
+      return { ...s, onHand: s.onHand + e.data.quantity, committed: without(s.committed, e.data.orderId) };
+    case "StockAdjusted":
+      return { ...s, onHand: s.onHand + e.data.delta };
+    default:
+      return absurd(e);
+  }
+};
+
+const positive = (quantity: number): DomainError | undefined =>
+  Number.isSafeInteger(quantity) && quantity >= 1 ? undefined : errors.invalidQuantity(quantity, 1, Number.MAX_SAFE_INTEGER);
+
+const reserve = (cmd: t.TypeOf<typeof ReserveStock>, s: InventoryState): Either<DomainError, InventoryEvent[]> => {
+  const invalid = positive(cmd.quantity);
+  if (invalid) return left(invalid);
+  const held = s.open.get(cmd.orderId);
+  // The same reservation asked for again (a retried checkout) is already in place.
+  if (held === cmd.quantity) return right([]);
+  if (held !== undefined || s.committed.has(cmd.orderId)) return left(errors.reservationConflict(cmd.bookId, cmd.orderId));
+  if (cmd.quantity > available(s)) {
+    return left(errors.insufficientStock([{ bookId: cmd.bookId, requested: cmd.quantity, available: available(s) }]));
+  }
+  return right([event("StockReserved", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: cmd.quantity })]);
+};
+
+const commit = (cmd: t.TypeOf<typeof CommitReservation>, s: InventoryState): Either<DomainError, InventoryEvent[]> => {
+  if (s.committed.has(cmd.orderId)) return right([]);
+  const held = s.open.get(cmd.orderId);
+  if (held === undefined) return left(errors.reservationNotFound(cmd.bookId, cmd.orderId));
+  return right([event("ReservationCommitted", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: held })]);
+};
+
+/**
+ * Releasing is safe to repeat: an order with nothing held here has nothing to give back. A
+ * committed (paid) order gives its copies back to the shelf.
+ */
+const release = (cmd: t.TypeOf<typeof ReleaseReservation>, s: InventoryState): Either<DomainError, InventoryEvent[]> => {
+  const held = s.open.get(cmd.orderId);
+  if (held !== undefined) return right([event("ReservationReleased", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: held })]);
+  const sold = s.committed.get(cmd.orderId);
+  if (sold !== undefined) return right([event("StockReturned", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: sold })]);
+  return right([]);
+};
+
+const adjust = (cmd: t.TypeOf<typeof AdjustStock>, s: InventoryState): Either<DomainError, InventoryEvent[]> => {
+  if (cmd.delta === 0) return left(errors.invalidAdjustment(cmd.delta));
+  if (isBlank(cmd.reason)) return left(errors.missingReason());
+  if (s.onHand + cmd.delta < s.reserved) return left(errors.stockBelowReserved(s.onHand, s.reserved, cmd.delta));
+  return right([event("StockAdjusted", { bookId: cmd.bookId, delta: cmd.delta, reason: cmd.reason.trim() })]);
+};
+
+const decide = (cmd: InventoryCommand, s: InventoryState): Either<DomainError, InventoryEvent[]> => {
+  switch (cmd.type) {
+    case "ReceiveStock": {
+      const invalid = positive(cmd.quantity);
+      return invalid ? left(invalid) : right([event("StockReceived", { bookId: cmd.bookId, quantity: cmd.quantity })]);
+    }
+    case "ReserveStock":
+      return reserve(cmd, s);
+    case "CommitReservation":
+      return commit(cmd, s);
+    case "ReleaseReservation":
+      return release(cmd, s);
+    case "AdjustStock":
+      return adjust(cmd, s);
+    default:
+      return absurd(cmd);
+  }
+};
+
+export const inventoryDecider: Decider<InventoryCommand, InventoryState, InventoryEvent, DomainError> = {
+  initialState,
+  evolve,
+  decide,
+};
