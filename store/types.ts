@@ -1,3 +1,4 @@
+import type { Either } from "fp-ts/lib/Either.js";
 import type { DomainEvent, EventDecodeError, EventMeta, StoredEvent, StreamId } from "../events/index.js";
 
 /** An event the caller wants appended; the store gives it its id, version and time. */
@@ -36,6 +37,10 @@ export interface DuplicateCommand {
   readonly commandId: string;
   readonly requestHash?: string;
   readonly result?: unknown;
+  /** The stream versions the first call left behind, as its `AppendResult.versions` said. */
+  readonly versions: Readonly<Record<string, number>>;
+  /** When the first call was recorded (ISO time). */
+  readonly recordedAt: string;
 }
 
 export type AppendOutcome = AppendResult | DuplicateCommand;
@@ -53,8 +58,10 @@ export interface TooManyItems {
 }
 export interface ItemTooLarge {
   readonly kind: "ItemTooLarge";
-  readonly streamId: StreamId;
-  readonly type: string;
+  /** The partition key of the item that would be too large: a stream id or `command#<id>`. */
+  readonly pk: string;
+  /** What the item holds, e.g. `BookAdded event` or `idempotency record`. */
+  readonly what: string;
   readonly bytes: number;
   readonly limit: number;
   readonly message: string;
@@ -81,4 +88,30 @@ export interface ReadAllOptions {
   readonly from?: string;
   /** Exclusive upper bound: an ISO time or a ULID. */
   readonly to?: string;
+  /** Items per index page and shard; at most one page per shard is held in memory. */
+  readonly pageSize?: number;
+}
+
+export type ReadResult = Either<StoredItemDecodeError, StoredEvent>;
+
+export interface LoadedStream {
+  readonly events: readonly StoredEvent[];
+  /** The version of the last event read; `fromVersion - 1` when there was none. */
+  readonly version: number;
+}
+
+export interface EventStore {
+  /** Appends to one or more streams in one transaction: all or nothing. */
+  append(streams: readonly StreamAppend[], options?: AppendOptions): Promise<Either<AppendError, AppendOutcome>>;
+  /** A stream's events in version order, one DynamoDB page at a time (consistent reads). */
+  readStream(streamId: StreamId, options?: ReadStreamOptions): AsyncIterable<ReadResult>;
+  /** The whole stream (or its tail from `fromVersion`) in memory; the first undecodable item fails it. */
+  loadStream(streamId: StreamId, fromVersion?: number): Promise<Either<StoredItemDecodeError, LoadedStream>>;
+  /** The newest version of a stream, 0 when it has no events; one consistent read of one item. */
+  streamVersion(streamId: StreamId): Promise<number>;
+  /**
+   * Every event in eventId (ULID) order, from the time-bucket index. The index is eventually
+   * consistent: events appended in the last moments may not be there yet.
+   */
+  readAll(options?: ReadAllOptions): AsyncIterable<ReadResult>;
 }

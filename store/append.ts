@@ -1,0 +1,236 @@
+import {
+  type AttributeValue,
+  type CancellationReason,
+  type DynamoDBClient,
+  GetItemCommand,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { currentSchemaVersion, describeErrors, type StoredEvent, type StreamId, type Ulid } from "../events/index.js";
+import type { BucketRegistry } from "./bucket-registry.js";
+import { eventItem } from "./event-item.js";
+import { itemSize, MAX_ITEM_BYTES } from "./item-size.js";
+import { keys } from "./tables.js";
+import { hourOfId } from "./time-buckets.js";
+import type { AppendError, AppendOptions, AppendOutcome, ConcurrencyError, DuplicateCommand, StreamAppend } from "./types.js";
+
+/** DynamoDB's limit on the items of one TransactWriteItems call. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+export interface AppendDeps {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  readonly shards: number;
+  readonly commandTtlSeconds: number;
+  readonly buckets: BucketRegistry;
+}
+
+const marshallOptions = { removeUndefinedValues: true } as const;
+const commandPk = (id: string): string => `command#${id}`;
+
+/** Which stream (or the idempotency record) each transaction item stands for, in order. */
+type Role = { readonly stream: number } | "command";
+
+interface Plan {
+  readonly items: TransactWriteItem[];
+  readonly roles: Role[];
+  readonly events: StoredEvent[];
+  readonly versions: Record<string, number>;
+}
+
+const itemsNeeded = (streams: readonly StreamAppend[], withCommand: boolean): number =>
+  streams.reduce(
+    // Each event is an item; a stream that must exist gets a check that its expected version does,
+    // and a stream with nothing to append a check that nothing follows its expected version.
+    (n, s) => n + s.events.length + (s.expectedVersion > 0 ? 1 : 0) + (s.events.length === 0 ? 1 : 0),
+    withCommand ? 1 : 0,
+  );
+
+const checkArguments = (streams: readonly StreamAppend[]): void => {
+  const seen = new Set<string>();
+  for (const s of streams) {
+    if (!Number.isInteger(s.expectedVersion) || s.expectedVersion < 0) {
+      throw new RangeError(`expectedVersion of ${s.streamId} must be an integer >= 0, not ${s.expectedVersion}`);
+    }
+    if (seen.has(s.streamId)) throw new RangeError(`${s.streamId} appears twice in one append; merge its events`);
+    seen.add(s.streamId);
+  }
+};
+
+const tooLarge = (pk: string, what: string, bytes: number): AppendError => ({
+  kind: "ItemTooLarge",
+  pk,
+  what,
+  bytes,
+  limit: MAX_ITEM_BYTES,
+  message:
+    `the ${what} for ${pk} would be an item of ${bytes.toLocaleString("en")} bytes; ` +
+    `DynamoDB allows at most ${MAX_ITEM_BYTES.toLocaleString("en")} bytes per item (names and values counted). Nothing was written.`,
+});
+
+const plan = (deps: AppendDeps, streams: readonly StreamAppend[], options: AppendOptions): Either<AppendError, Plan> => {
+  const { tableName } = deps;
+  const items: TransactWriteItem[] = [];
+  const roles: Role[] = [];
+  const events: StoredEvent[] = [];
+  const versions: Record<string, number> = {};
+  const occurredAt = deps.clock().toISOString() as StoredEvent["occurredAt"];
+  for (const [index, s] of streams.entries()) {
+    const key = (version: number): Record<string, AttributeValue> => ({
+      [keys.pk]: { S: s.streamId },
+      [keys.sk]: { N: String(version) },
+    });
+    if (s.expectedVersion > 0) {
+      items.push({ ConditionCheck: { TableName: tableName, Key: key(s.expectedVersion), ConditionExpression: "attribute_exists(pk)" } });
+      roles.push({ stream: index });
+    }
+    if (s.events.length === 0) {
+      items.push({
+        ConditionCheck: { TableName: tableName, Key: key(s.expectedVersion + 1), ConditionExpression: "attribute_not_exists(pk)" },
+      });
+      roles.push({ stream: index });
+    }
+    for (const [i, e] of s.events.entries()) {
+      const event = {
+        eventId: deps.newId() as Ulid,
+        type: e.type,
+        schemaVersion: currentSchemaVersion(e.type),
+        streamId: s.streamId,
+        version: s.expectedVersion + i + 1,
+        occurredAt,
+        data: e.data,
+        meta: e.meta,
+      } as StoredEvent;
+      const item = marshall(eventItem(event, deps.shards), marshallOptions);
+      const bytes = itemSize(item);
+      if (bytes > MAX_ITEM_BYTES) return left(tooLarge(s.streamId, `${e.type} event (version ${event.version})`, bytes));
+      items.push({ Put: { TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" } });
+      roles.push({ stream: index });
+      events.push(event);
+    }
+    versions[s.streamId] = s.expectedVersion + s.events.length;
+  }
+  const command = options.command;
+  if (command !== undefined) {
+    const now = deps.clock();
+    const record = marshall(
+      {
+        [keys.pk]: commandPk(command.id),
+        [keys.sk]: 0,
+        kind: "command",
+        commandId: command.id,
+        requestHash: command.requestHash,
+        result: command.result,
+        versions,
+        recordedAt: now.toISOString(),
+        [keys.ttl]: Math.floor(now.getTime() / 1000) + deps.commandTtlSeconds,
+      },
+      marshallOptions,
+    );
+    const bytes = itemSize(record);
+    if (bytes > MAX_ITEM_BYTES) return left(tooLarge(commandPk(command.id), "idempotency record", bytes));
+    items.push({ Put: { TableName: tableName, Item: record, ConditionExpression: "attribute_not_exists(pk)" } });
+    roles.push("command");
+  }
+  return right({ items, roles, events, versions });
+};
+
+const CommandRecord = t.intersection([
+  t.type({ commandId: t.string, versions: t.record(t.string, t.number), recordedAt: t.string }),
+  t.partial({ requestHash: t.string, result: t.unknown }),
+]);
+
+const readCommand = async (deps: AppendDeps, id: string): Promise<DuplicateCommand> => {
+  const out = await deps.client.send(
+    new GetItemCommand({
+      TableName: deps.tableName,
+      Key: { [keys.pk]: { S: commandPk(id) }, [keys.sk]: { N: "0" } },
+      ConsistentRead: true,
+    }),
+  );
+  if (out.Item === undefined) throw new Error(`idempotency record ${commandPk(id)} refused the append but cannot be read`);
+  const record = CommandRecord.decode(unmarshall(out.Item));
+  if (isLeft(record)) throw new Error(`idempotency record ${commandPk(id)} is malformed: ${describeErrors(record.left)}`);
+  const { commandId, versions, recordedAt, requestHash, result } = record.right;
+  return {
+    kind: "DuplicateCommand",
+    commandId,
+    versions,
+    recordedAt,
+    ...(requestHash === undefined ? {} : { requestHash }),
+    ...(result === undefined ? {} : { result }),
+  };
+};
+
+const refused = (reason: CancellationReason | undefined): boolean =>
+  reason?.Code === "ConditionalCheckFailed" || reason?.Code === "TransactionConflict";
+
+/**
+ * A cancelled transaction names, per item, why. A failed idempotency record means the command
+ * ran before; failed or conflicting stream items mean someone else wrote those streams first.
+ */
+const whyCancelled = async (
+  deps: AppendDeps,
+  e: TransactionCanceledException,
+  streams: readonly StreamAppend[],
+  roles: readonly Role[],
+  options: AppendOptions,
+): Promise<Either<AppendError, AppendOutcome>> => {
+  const reasons = e.CancellationReasons ?? [];
+  const commandIndex = roles.indexOf("command");
+  if (options.command !== undefined && reasons[commandIndex]?.Code === "ConditionalCheckFailed") {
+    return right(await readCommand(deps, options.command.id));
+  }
+  const stale = new Set<number>();
+  roles.forEach((role, i) => {
+    if (role !== "command" && refused(reasons[i])) stale.add(role.stream);
+  });
+  const anyConflict = reasons.some((r) => r.Code === "TransactionConflict");
+  if (stale.size === 0 && !anyConflict && !/ConditionalCheckFailed|TransactionConflict/.test(e.message)) throw e;
+  const named = stale.size > 0 ? [...stale].sort((a, b) => a - b).map((i) => streams[i]) : streams;
+  const error: ConcurrencyError = {
+    kind: "ConcurrencyError",
+    streams: named.flatMap((s) => (s === undefined ? [] : [{ streamId: s.streamId as StreamId, expectedVersion: s.expectedVersion }])),
+  };
+  return left(error);
+};
+
+export const append =
+  (deps: AppendDeps) =>
+  async (streams: readonly StreamAppend[], options: AppendOptions = {}): Promise<Either<AppendError, AppendOutcome>> => {
+    checkArguments(streams);
+    const needed = itemsNeeded(streams, options.command !== undefined);
+    if (needed > MAX_TRANSACTION_ITEMS) {
+      const events = streams.reduce((n, s) => n + s.events.length, 0);
+      return left({
+        kind: "TooManyItems",
+        items: needed,
+        limit: MAX_TRANSACTION_ITEMS,
+        message:
+          `this append needs ${needed} items in one transaction (${events} events, ${needed - events} version checks and idempotency records); ` +
+          `DynamoDB allows at most ${MAX_TRANSACTION_ITEMS}. Nothing was written.`,
+      });
+    }
+    const planned = plan(deps, streams, options);
+    if (isLeft(planned)) return planned;
+    const { items, roles, events, versions } = planned.right;
+    if (items.length === 0) return right({ kind: "Appended", versions, events });
+    await deps.buckets.ensure(events.map((e) => hourOfId(e.eventId)));
+    try {
+      await deps.client.send(
+        // The token makes an SDK retry of a transaction that did go through answer success, not a false conflict.
+        new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: events[0]?.eventId ?? deps.newId() }),
+      );
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) return whyCancelled(deps, e, streams, roles, options);
+      throw e;
+    }
+    return right({ kind: "Appended", versions, events });
+  };
+
