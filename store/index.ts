@@ -4,3 +4,4 @@ export { createEventStore, type EventStoreConfig } from "./event-store.js";
 export { decodeEventItem, type ItemKind } from "./event-item.js";
 export { MAX_TRANSACTION_ITEMS } from "./append.js";
 export { MAX_ITEM_BYTES, itemSize } from "./item-size.js";
+export { createSnapshotStore, SNAPSHOT_SK, type Snapshot, type SnapshotStore } from "./snapshots.js";

@@ -1,0 +1,32 @@
+import type { PaymentGateway } from "../../domain/payment-gateway.js";
+import type { EventStore, SnapshotStore } from "../../store/index.js";
+
+/** Everything command handling touches outside itself, injected so tests and benches control it. */
+export interface CommandDeps {
+  readonly store: EventStore;
+  readonly snapshots: SnapshotStore;
+  readonly payments: PaymentGateway;
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  /** Jitter for retry backoff; `Math.random` outside tests. */
+  readonly random: () => number;
+  /** Re-decide after a concurrency conflict at most this many times (default 8). */
+  readonly maxAttempts?: number;
+  /** Write a snapshot when a stream passes a multiple of this many events (default 100; 0 turns snapshots off). */
+  readonly snapshotEvery?: number;
+  /** Charge attempts per payment before leaving it pending for a later retry (default 3). */
+  readonly chargeAttempts?: number;
+  /** Where failures of off-the-hot-path work (snapshots) are reported; they never fail a command. */
+  readonly onBackgroundError?: (error: unknown) => void;
+}
+
+/** Who sent a command and under which id; becomes every event's `meta`. */
+export interface CommandMeta {
+  readonly actor: string;
+  readonly correlationId: string;
+  /** The client's `Idempotency-Key`, when it sent one: a repeat answers the first result. */
+  readonly commandId?: string;
+  /** A fingerprint of the request, so a reused key with another request is told apart. */
+  readonly requestHash?: string;
+  readonly causationId?: string;
+}

@@ -1,0 +1,11 @@
+import type { DomainError } from "../../domain/errors.js";
+import type { ConcurrencyError, ItemTooLarge, StoredItemDecodeError, TooManyItems } from "../../store/index.js";
+
+export interface IdempotencyKeyReused {
+  readonly kind: "IdempotencyKeyReused";
+  readonly commandId: string;
+  readonly message: string;
+}
+
+/** What a command can answer instead of success; HTTP maps each `kind` in one place. */
+export type CommandError = DomainError | ConcurrencyError | TooManyItems | ItemTooLarge | StoredItemDecodeError | IdempotencyKeyReused;
