@@ -21,8 +21,9 @@ import { keys } from "./tables.js";
 import { hourOfId } from "./time-buckets.js";
 import type { AppendError, AppendOptions, AppendOutcome, ConcurrencyError, DuplicateCommand, StreamAppend } from "./types.js";
 
-/** DynamoDB's limit on the items of one TransactWriteItems call. */
+/** DynamoDB's limits on one TransactWriteItems call: its items, and their size together. */
 export const MAX_TRANSACTION_ITEMS = 100;
+export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
 export interface AppendDeps {
   readonly client: DynamoDBClient;
@@ -142,6 +143,17 @@ const plan = (deps: AppendDeps, streams: readonly StreamAppend[], options: Appen
     if (bytes > MAX_ITEM_BYTES) return left(tooLarge(commandPk(command.id), "idempotency record", bytes));
     items.push({ Put: { TableName: tableName, Item: record, ConditionExpression: "attribute_not_exists(pk)" } });
     roles.push("command");
+  }
+  const total = items.reduce((sum, i) => sum + itemSize(i.Put?.Item ?? i.ConditionCheck?.Key ?? {}), 0);
+  if (total > MAX_TRANSACTION_BYTES) {
+    return left({
+      kind: "TransactionTooLarge",
+      bytes: total,
+      limit: MAX_TRANSACTION_BYTES,
+      message:
+        `this append's items come to ${total.toLocaleString("en")} bytes; DynamoDB allows at most ` +
+        `${MAX_TRANSACTION_BYTES.toLocaleString("en")} bytes in one transaction. Nothing was written.`,
+    });
   }
   return right({ items, roles, events, versions });
 };

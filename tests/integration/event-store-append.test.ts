@@ -202,6 +202,16 @@ describe("DynamoDB limits, checked before the call", () => {
     expect(await eventsOf(other)).toEqual([]);
   });
 
+  it("refuses an append whose items together pass 4 MB, and writes nothing", async () => {
+    const id = newBookStream();
+    const big = Array.from({ length: 12 }, () => bookAdded(idOf(id), "y".repeat(360 * 1024)));
+    const outcome = await f.store.append([{ streamId: id, expectedVersion: 0, events: big }]);
+    expect(isLeft(outcome) && outcome.left).toMatchObject({ kind: "TransactionTooLarge", limit: 4 * 1024 * 1024 });
+    expect(isLeft(outcome) && "message" in outcome.left && outcome.left.message).toMatch(/at most 4,194,304 bytes in one transaction/);
+    expect(await eventsOf(id)).toEqual([]);
+    appended(await f.store.append([{ streamId: id, expectedVersion: 0, events: big.slice(0, 11) }]));
+  });
+
   it("sizes items as DynamoDB does: the largest item it allows is accepted, one byte more is refused", async () => {
     // Find the description length whose item is exactly at the limit, then let DynamoDB judge both sides.
     const id = newBookStream();
