@@ -1,8 +1,10 @@
 import {
   type AttributeValue,
   type CancellationReason,
+  ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
@@ -14,12 +16,14 @@ import { currentSchemaVersion, describeErrors, type StoredEvent, type StreamId, 
 import type { BucketRegistry } from "./bucket-registry.js";
 import { eventItem } from "./event-item.js";
 import { itemSize, MAX_ITEM_BYTES } from "./item-size.js";
+import type { KnownVersions } from "./known-versions.js";
 import { keys } from "./tables.js";
 import { hourOfId } from "./time-buckets.js";
 import type { AppendError, AppendOptions, AppendOutcome, ConcurrencyError, DuplicateCommand, StreamAppend } from "./types.js";
 
-/** DynamoDB's limit on the items of one TransactWriteItems call. */
+/** DynamoDB's limits on one TransactWriteItems call: its items, and their size together. */
 export const MAX_TRANSACTION_ITEMS = 100;
+export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
 export interface AppendDeps {
   readonly client: DynamoDBClient;
@@ -29,6 +33,7 @@ export interface AppendDeps {
   readonly shards: number;
   readonly commandTtlSeconds: number;
   readonly buckets: BucketRegistry;
+  readonly known: KnownVersions;
 }
 
 const marshallOptions = { removeUndefinedValues: true } as const;
@@ -44,11 +49,11 @@ interface Plan {
   readonly versions: Record<string, number>;
 }
 
-const itemsNeeded = (streams: readonly StreamAppend[], withCommand: boolean): number =>
+const itemsNeeded = (known: KnownVersions, streams: readonly StreamAppend[], withCommand: boolean): number =>
   streams.reduce(
-    // Each event is an item; a stream that must exist gets a check that its expected version does,
-    // and a stream with nothing to append a check that nothing follows its expected version.
-    (n, s) => n + s.events.length + (s.expectedVersion > 0 ? 1 : 0) + (s.events.length === 0 ? 1 : 0),
+    // Each event is an item; a stream whose expected version is not known to exist gets a check
+    // that it does, and a stream with nothing to append a check that nothing follows it.
+    (n, s) => n + s.events.length + (s.expectedVersion > known.get(s.streamId) ? 1 : 0) + (s.events.length === 0 ? 1 : 0),
     withCommand ? 1 : 0,
   );
 
@@ -86,7 +91,8 @@ const plan = (deps: AppendDeps, streams: readonly StreamAppend[], options: Appen
       [keys.pk]: { S: s.streamId },
       [keys.sk]: { N: String(version) },
     });
-    if (s.expectedVersion > 0) {
+    // Only a version this process has not seen yet needs proof that the stream reached it.
+    if (s.expectedVersion > deps.known.get(s.streamId)) {
       items.push({ ConditionCheck: { TableName: tableName, Key: key(s.expectedVersion), ConditionExpression: "attribute_exists(pk)" } });
       roles.push({ stream: index });
     }
@@ -138,6 +144,17 @@ const plan = (deps: AppendDeps, streams: readonly StreamAppend[], options: Appen
     items.push({ Put: { TableName: tableName, Item: record, ConditionExpression: "attribute_not_exists(pk)" } });
     roles.push("command");
   }
+  const total = items.reduce((sum, i) => sum + itemSize(i.Put?.Item ?? i.ConditionCheck?.Key ?? {}), 0);
+  if (total > MAX_TRANSACTION_BYTES) {
+    return left({
+      kind: "TransactionTooLarge",
+      bytes: total,
+      limit: MAX_TRANSACTION_BYTES,
+      message:
+        `this append's items come to ${total.toLocaleString("en")} bytes; DynamoDB allows at most ` +
+        `${MAX_TRANSACTION_BYTES.toLocaleString("en")} bytes in one transaction. Nothing was written.`,
+    });
+  }
   return right({ items, roles, events, versions });
 };
 
@@ -168,6 +185,23 @@ const readCommand = async (deps: AppendDeps, id: string): Promise<DuplicateComma
   };
 };
 
+/** Puts one event item; false when its version is taken by another event. */
+const putOne = async (deps: AppendDeps, put: NonNullable<TransactWriteItem["Put"]>, eventId: string | undefined): Promise<boolean> => {
+  try {
+    await deps.client.send(new PutItemCommand({ ...put, ReturnValuesOnConditionCheckFailure: "ALL_OLD" }));
+    return true;
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    // An SDK retry of a put that did go through finds our own event there: that is success.
+    return eventId !== undefined && e.Item?.eventId?.S === eventId;
+  }
+};
+
+const stale = (streams: readonly StreamAppend[]): ConcurrencyError => ({
+  kind: "ConcurrencyError",
+  streams: streams.map((s) => ({ streamId: s.streamId, expectedVersion: s.expectedVersion })),
+});
+
 const refused = (reason: CancellationReason | undefined): boolean =>
   reason?.Code === "ConditionalCheckFailed" || reason?.Code === "TransactionConflict";
 
@@ -187,25 +221,21 @@ const whyCancelled = async (
   if (options.command !== undefined && reasons[commandIndex]?.Code === "ConditionalCheckFailed") {
     return right(await readCommand(deps, options.command.id));
   }
-  const stale = new Set<number>();
+  const failed = new Set<number>();
   roles.forEach((role, i) => {
-    if (role !== "command" && refused(reasons[i])) stale.add(role.stream);
+    if (role !== "command" && refused(reasons[i])) failed.add(role.stream);
   });
   const anyConflict = reasons.some((r) => r.Code === "TransactionConflict");
-  if (stale.size === 0 && !anyConflict && !/ConditionalCheckFailed|TransactionConflict/.test(e.message)) throw e;
-  const named = stale.size > 0 ? [...stale].sort((a, b) => a - b).map((i) => streams[i]) : streams;
-  const error: ConcurrencyError = {
-    kind: "ConcurrencyError",
-    streams: named.flatMap((s) => (s === undefined ? [] : [{ streamId: s.streamId as StreamId, expectedVersion: s.expectedVersion }])),
-  };
-  return left(error);
+  if (failed.size === 0 && !anyConflict && !/ConditionalCheckFailed|TransactionConflict/.test(e.message)) throw e;
+  const named = failed.size > 0 ? [...failed].sort((a, b) => a - b).flatMap((i) => streams[i] ?? []) : streams;
+  return left(stale(named));
 };
 
 export const append =
   (deps: AppendDeps) =>
   async (streams: readonly StreamAppend[], options: AppendOptions = {}): Promise<Either<AppendError, AppendOutcome>> => {
     checkArguments(streams);
-    const needed = itemsNeeded(streams, options.command !== undefined);
+    const needed = itemsNeeded(deps.known, streams, options.command !== undefined);
     if (needed > MAX_TRANSACTION_ITEMS) {
       const events = streams.reduce((n, s) => n + s.events.length, 0);
       return left({
@@ -222,15 +252,23 @@ export const append =
     const { items, roles, events, versions } = planned.right;
     if (items.length === 0) return right({ kind: "Appended", versions, events });
     await deps.buckets.ensure(events.map((e) => hourOfId(e.eventId)));
-    try {
-      await deps.client.send(
-        // The token makes an SDK retry of a transaction that did go through answer success, not a false conflict.
-        new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: events[0]?.eventId ?? deps.newId() }),
-      );
-    } catch (e) {
-      if (e instanceof TransactionCanceledException) return whyCancelled(deps, e, streams, roles, options);
-      throw e;
+    const only = items.length === 1 ? items[0]?.Put : undefined;
+    if (only !== undefined && roles[0] !== "command") {
+      // One item is atomic on its own, and a plain put is much cheaper than a transaction.
+      const put = await putOne(deps, only, events[0]?.eventId);
+      if (!put) return left(stale(streams));
+    } else {
+      try {
+        await deps.client.send(
+          // The token makes an SDK retry of a transaction that did go through answer success, not a false conflict.
+          new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: events[0]?.eventId ?? deps.newId() }),
+        );
+      } catch (e) {
+        if (e instanceof TransactionCanceledException) return whyCancelled(deps, e, streams, roles, options);
+        throw e;
+      }
     }
+    for (const [id, version] of Object.entries(versions)) deps.known.saw(id as StreamId, version);
     return right({ kind: "Appended", versions, events });
   };
 

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { monotonicFactory } from "ulid";
 import { append } from "./append.js";
 import { bucketRegistry } from "./bucket-registry.js";
+import { knownVersions } from "./known-versions.js";
 import { readAll } from "./read-all.js";
 import { loadStream, readStream, streamVersion } from "./read-stream.js";
 import type { EventStore } from "./types.js";
@@ -29,7 +30,7 @@ export const createEventStore = (config: EventStoreConfig): EventStore => {
   const shards = config.shards ?? 4;
   if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, not ${shards}`);
   const buckets = bucketRegistry(client, tableName, shards);
-  const deps = { client, tableName };
+  const deps = { client, tableName, known: knownVersions() };
   return {
     append: append({ ...deps, clock, newId, shards, buckets, commandTtlSeconds: config.commandTtlSeconds ?? 7 * 24 * 3600 }),
     readStream: (streamId, options) => readStream(deps, streamId, options),

@@ -3,6 +3,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { type Either, isLeft, right } from "fp-ts/lib/Either.js";
 import type { StoredEvent, StreamId } from "../events/index.js";
 import { decodeEventItem } from "./event-item.js";
+import type { KnownVersions } from "./known-versions.js";
 import { queryItems } from "./query-pages.js";
 import { keys } from "./tables.js";
 import type { LoadedStream, ReadResult, ReadStreamOptions, StoredItemDecodeError } from "./types.js";
@@ -10,6 +11,7 @@ import type { LoadedStream, ReadResult, ReadStreamOptions, StoredItemDecodeError
 export interface ReadDeps {
   readonly client: DynamoDBClient;
   readonly tableName: string;
+  readonly known: KnownVersions;
 }
 
 export async function* readStream(deps: ReadDeps, streamId: StreamId, options: ReadStreamOptions = {}): AsyncGenerator<ReadResult> {
@@ -24,6 +26,7 @@ export async function* readStream(deps: ReadDeps, streamId: StreamId, options: R
     const kind = item.kind?.S;
     // Other kinds (snapshots, say) may share the partition; they are not events.
     if (kind !== undefined && kind !== "event") continue;
+    deps.known.saw(streamId, Number(item[keys.sk]?.N));
     yield decodeEventItem(unmarshall(item));
   }
 }
@@ -53,6 +56,10 @@ export const streamVersion = async (deps: ReadDeps, streamId: StreamId): Promise
     ScanIndexForward: false,
     Limit: 1,
   });
-  for await (const item of items) return Number(item[keys.sk]?.N);
+  for await (const item of items) {
+    const version = Number(item[keys.sk]?.N);
+    deps.known.saw(streamId, version);
+    return version;
+  }
   return 0;
 };

@@ -66,7 +66,14 @@ export interface ItemTooLarge {
   readonly limit: number;
   readonly message: string;
 }
-export type AppendError = ConcurrencyError | TooManyItems | ItemTooLarge;
+/** All items of one transaction together may not exceed 4 MB, each within its own 400 KB. */
+export interface TransactionTooLarge {
+  readonly kind: "TransactionTooLarge";
+  readonly bytes: number;
+  readonly limit: number;
+  readonly message: string;
+}
+export type AppendError = ConcurrencyError | TooManyItems | ItemTooLarge | TransactionTooLarge;
 
 export interface StoredItemDecodeError {
   readonly kind: "StoredItemDecodeError";

@@ -164,7 +164,8 @@ describe("idempotent commands", () => {
 });
 
 describe("DynamoDB limits, checked before the call", () => {
-  const manyEvents = (id: StreamId, n: number): NewEvent[] => [bookAdded(idOf(id)), ...Array.from({ length: n - 1 }, (_, i) => priceChanged(idOf(id), i))];
+  const prices = (id: StreamId, n: number): NewEvent[] => Array.from({ length: n }, (_, i) => priceChanged(idOf(id), i));
+  const manyEvents = (id: StreamId, n: number): NewEvent[] => [bookAdded(idOf(id)), ...prices(id, n - 1)];
 
   it("refuses 101 events with a message that says why, and writes nothing", async () => {
     const id = newBookStream();
@@ -174,14 +175,19 @@ describe("DynamoDB limits, checked before the call", () => {
     expect(await eventsOf(id)).toEqual([]);
   });
 
-  it("counts the idempotency record and the version check, and takes exactly 100 items", async () => {
+  it("counts the idempotency record and any version check, and takes exactly 100 items", async () => {
     const id = newBookStream();
     const withCommand = await f.store.append([{ streamId: id, expectedVersion: 0, events: manyEvents(id, 100) }], { command: { id: `c-${idOf(id)}` } });
     expect(isLeft(withCommand) && withCommand.left.kind).toBe("TooManyItems");
     appended(await f.store.append([{ streamId: id, expectedVersion: 0, events: manyEvents(id, 100) }]));
-    const checked = await f.store.append([{ streamId: id, expectedVersion: 100, events: manyEvents(id, 100) }]);
+    // A process that has not seen version 100 must prove it exists: one check more than 100 events.
+    const elsewhere = f.storeWith({});
+    const checked = await elsewhere.append([{ streamId: id, expectedVersion: 100, events: prices(id, 100) }]);
     expect(isLeft(checked) && checked.left.kind).toBe("TooManyItems");
     expect(await f.store.streamVersion(id)).toBe(100);
+    // The writer that saw version 100 needs no such check.
+    appended(await f.store.append([{ streamId: id, expectedVersion: 100, events: prices(id, 100) }]));
+    expect(await f.store.streamVersion(id)).toBe(200);
   });
 
   it("refuses a 500 KB event with a message that says why, and writes nothing", async () => {
@@ -194,6 +200,16 @@ describe("DynamoDB limits, checked before the call", () => {
     expect(isLeft(outcome) && "message" in outcome.left && outcome.left.message).toMatch(/BookAdded event .* at most 409,600 bytes per item/);
     expect(await eventsOf(id)).toEqual([]);
     expect(await eventsOf(other)).toEqual([]);
+  });
+
+  it("refuses an append whose items together pass 4 MB, and writes nothing", async () => {
+    const id = newBookStream();
+    const big = Array.from({ length: 12 }, () => bookAdded(idOf(id), "y".repeat(360 * 1024)));
+    const outcome = await f.store.append([{ streamId: id, expectedVersion: 0, events: big }]);
+    expect(isLeft(outcome) && outcome.left).toMatchObject({ kind: "TransactionTooLarge", limit: 4 * 1024 * 1024 });
+    expect(isLeft(outcome) && "message" in outcome.left && outcome.left.message).toMatch(/at most 4,194,304 bytes in one transaction/);
+    expect(await eventsOf(id)).toEqual([]);
+    appended(await f.store.append([{ streamId: id, expectedVersion: 0, events: big.slice(0, 11) }]));
   });
 
   it("sizes items as DynamoDB does: the largest item it allows is accepted, one byte more is refused", async () => {
