@@ -163,7 +163,11 @@ const CommandRecord = t.intersection([
   t.partial({ requestHash: t.string, result: t.unknown }),
 ]);
 
-const readCommand = async (deps: AppendDeps, id: string): Promise<DuplicateCommand> => {
+/** The idempotency record of a command id, if that command ran; never a stale read. */
+export const findCommand = async (
+  deps: Pick<AppendDeps, "client" | "tableName">,
+  id: string,
+): Promise<DuplicateCommand | undefined> => {
   const out = await deps.client.send(
     new GetItemCommand({
       TableName: deps.tableName,
@@ -171,7 +175,7 @@ const readCommand = async (deps: AppendDeps, id: string): Promise<DuplicateComma
       ConsistentRead: true,
     }),
   );
-  if (out.Item === undefined) throw new Error(`idempotency record ${commandPk(id)} refused the append but cannot be read`);
+  if (out.Item === undefined) return undefined;
   const record = CommandRecord.decode(unmarshall(out.Item));
   if (isLeft(record)) throw new Error(`idempotency record ${commandPk(id)} is malformed: ${describeErrors(record.left)}`);
   const { commandId, versions, recordedAt, requestHash, result } = record.right;
@@ -183,6 +187,12 @@ const readCommand = async (deps: AppendDeps, id: string): Promise<DuplicateComma
     ...(requestHash === undefined ? {} : { requestHash }),
     ...(result === undefined ? {} : { result }),
   };
+};
+
+const readCommand = async (deps: AppendDeps, id: string): Promise<DuplicateCommand> => {
+  const record = await findCommand(deps, id);
+  if (record === undefined) throw new Error(`idempotency record ${commandPk(id)} refused the append but cannot be read`);
+  return record;
 };
 
 /** Puts one event item; false when its version is taken by another event. */

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { monotonicFactory } from "ulid";
-import { append } from "./append.js";
+import { append, findCommand } from "./append.js";
 import { bucketRegistry } from "./bucket-registry.js";
 import { knownVersions } from "./known-versions.js";
 import { readAll } from "./read-all.js";
@@ -37,5 +37,6 @@ export const createEventStore = (config: EventStoreConfig): EventStore => {
     loadStream: (streamId, fromVersion) => loadStream(deps, streamId, fromVersion),
     streamVersion: (streamId) => streamVersion(deps, streamId),
     readAll: (options) => readAll({ ...deps, buckets }, options),
+    findCommand: (commandId) => findCommand(deps, commandId),
   };
 };

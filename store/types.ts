@@ -121,4 +121,6 @@ export interface EventStore {
    * consistent: events appended in the last moments may not be there yet.
    */
   readAll(options?: ReadAllOptions): AsyncIterable<ReadResult>;
+  /** The record of a command id that already ran, so a repeat can answer as the first did. */
+  findCommand(commandId: string): Promise<DuplicateCommand | undefined>;
 }

@@ -1,5 +1,5 @@
 import type { DomainError } from "../../domain/errors.js";
-import type { ConcurrencyError, ItemTooLarge, StoredItemDecodeError, TooManyItems } from "../../store/index.js";
+import type { AppendError, StoredItemDecodeError } from "../../store/index.js";
 
 export interface IdempotencyKeyReused {
   readonly kind: "IdempotencyKeyReused";
@@ -8,4 +8,4 @@ export interface IdempotencyKeyReused {
 }
 
 /** What a command can answer instead of success; HTTP maps each `kind` in one place. */
-export type CommandError = DomainError | ConcurrencyError | TooManyItems | ItemTooLarge | StoredItemDecodeError | IdempotencyKeyReused;
+export type CommandError = DomainError | AppendError | StoredItemDecodeError | IdempotencyKeyReused;
