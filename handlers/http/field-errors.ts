@@ -5,12 +5,22 @@ import type { FieldError } from "./problem.js";
 /** Combinators whose context keys are branch indexes, not field names. */
 const branching = new Set(["IntersectionType", "UnionType"]);
 
-const tagOf = (type: t.Decoder<unknown, unknown>): string | undefined => (type as { _tag?: string })._tag;
+type Node = { readonly _tag?: string; readonly type?: Node };
+const wrappers = new Set(["ExactType", "RefinementType", "ReadonlyType"]);
+
+/** The combinator that validated the children: an exact or refined codec hands its context straight on. */
+const tagOf = (type: t.Decoder<unknown, unknown>): string | undefined => {
+  let node = type as Node;
+  while (wrappers.has(node._tag ?? "") && node.type !== undefined) node = node.type;
+  return node._tag;
+};
 
 const pathOf = (context: t.Context): string[] =>
   context.flatMap((entry, i) => {
     const parent = context[i - 1];
     if (i === 0 || parent === undefined) return [];
+    // `strict` names an unknown field with a `never` entry: always a field name.
+    if (tagOf(entry.type) === "NeverType") return [entry.key];
     return branching.has(tagOf(parent.type) ?? "") ? [] : [entry.key];
   });
 

@@ -22,13 +22,15 @@ export const strict = <R extends t.Props, O extends t.Props = Record<never, neve
       if (typeof u === "object" && u !== null && !Array.isArray(u)) {
         const unknownKeys = Object.keys(u).filter((k) => !known.has(k) && has(u, k));
         if (unknownKeys.length > 0) {
-          return t.failures(
-            unknownKeys.map((k) => ({
+          const others = exact.validate(u, c);
+          return t.failures([
+            ...unknownKeys.map((k) => ({
               value: (u as Record<string, unknown>)[k],
               context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
               message: "unknown field",
             })),
-          );
+            ...(others._tag === "Left" ? others.left : []),
+          ]);
         }
       }
       return exact.validate(u, c);

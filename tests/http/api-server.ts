@@ -1,0 +1,42 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { AnyRoute } from "../../handlers/http/route.js";
+import { type LocalAuthConfig, localAuthConfig } from "../../local/auth-config.js";
+import { startApiServer } from "../../local/http-server.js";
+import { loadOrCreateKeys, type SigningKeys } from "../../local/jwks.js";
+import { makeJwtAuthorizer } from "../../local/jwt-authorizer.js";
+import { mintToken, type TokenRequest } from "../../local/tokens.js";
+
+export interface TestApi {
+  readonly url: string;
+  readonly keys: SigningKeys;
+  readonly config: LocalAuthConfig;
+  token(request: TokenRequest): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The local API Gateway emulation on a free port, with a fresh user pool key of its own. */
+export const startTestApi = async (routes: readonly AnyRoute[]): Promise<TestApi> => {
+  const dir = await mkdtemp(path.join(tmpdir(), "bookstore-http-"));
+  const config = { ...localAuthConfig({}), keyDir: path.join(dir, "auth") };
+  const keys = await loadOrCreateKeys(config.keyDir);
+  const server = await startApiServer({ routes, keys, authorize: makeJwtAuthorizer(keys, config), port: 0 });
+  return {
+    url: server.url,
+    keys,
+    config,
+    token: (request) => mintToken(keys, config, request),
+    close: async () => {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
