@@ -40,3 +40,7 @@ export const json = (body: unknown, headers: Record<string, string> = {}) => ({
   headers: { "content-type": "application/json", ...headers },
   body: JSON.stringify(body),
 });
+
+/** A JSON response body in a test, read as loosely as the assertions that check it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
