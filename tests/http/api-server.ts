@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { lambdaFor } from "../../handlers/http/lambda.js";
 import type { AnyRoute } from "../../handlers/http/route.js";
 import { type LocalAuthConfig, localAuthConfig } from "../../local/auth-config.js";
 import { startApiServer } from "../../local/http-server.js";
@@ -17,11 +19,12 @@ export interface TestApi {
 }
 
 /** The local API Gateway emulation on a free port, with a fresh user pool key of its own. */
-export const startTestApi = async (routes: readonly AnyRoute[]): Promise<TestApi> => {
+export const startTestApi = async (routes: readonly AnyRoute[], options: { readonly logger?: Logger } = {}): Promise<TestApi> => {
   const dir = await mkdtemp(path.join(tmpdir(), "bookstore-http-"));
   const config = { ...localAuthConfig({}), keyDir: path.join(dir, "auth") };
   const keys = await loadOrCreateKeys(config.keyDir);
-  const server = await startApiServer({ routes, keys, authorize: makeJwtAuthorizer(keys, config), port: 0 });
+  const handlers = options.logger ? Object.fromEntries(routes.map((r) => [r.operationId, lambdaFor(r, { logger: options.logger })])) : undefined;
+  const server = await startApiServer({ routes, keys, authorize: makeJwtAuthorizer(keys, config), port: 0, ...(handlers ? { handlers } : {}) });
   return {
     url: server.url,
     keys,
