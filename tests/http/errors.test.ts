@@ -122,6 +122,12 @@ describe("requests the API refuses, as RFC 9457 problems", () => {
     expectProblem(await call("/checkout", json({ paymentToken: "tok_ok", amountCents: 1 }, bearer(customer))), 400);
   });
 
+  it("400 for a body sent to an operation that takes none", async () => {
+    const r = await call("/refusals/OrderNotFound", json({ ownerId: "someone" }, bearer(customer)));
+    expectProblem(r, 400);
+    expect(r.body.errors).toEqual([{ in: "body", pointer: "#", detail: "this operation takes no body" }]);
+  });
+
   it("passes a valid Idempotency-Key on and refuses a malformed one", async () => {
     const ok = await call("/cart/items", json({ bookId: "b1", quantity: 2 }, { ...bearer(customer), "idempotency-key": "k-123" }));
     expect(ok.status).toBe(201);
