@@ -1,0 +1,80 @@
+import * as t from "io-ts";
+import { withSchema } from "../json-schema-hints.js";
+import { Cents, CommandAccepted, Currency, Id, Version } from "./common.js";
+import { intBetween, intQuery, matching, text } from "./refine.js";
+import { strict } from "./strict.js";
+
+/** Thirteen digits, hyphens allowed; the checksum is the catalogue's rule (domain), not the wire's. */
+export const Isbn = matching("Isbn", /^97[89](-?[0-9]){10}$/, { description: "an ISBN-13, hyphens allowed" });
+const Title = text("Title", 300);
+const Authors = withSchema(t.refinement(t.array(text("Author", 200)), (a) => a.length >= 1 && a.length <= 20, "Authors"), {
+  type: "array",
+  minItems: 1,
+  maxItems: 20,
+  description: "1 to 20 authors",
+});
+const Category = matching("Category", /^[a-z0-9][a-z0-9-]{0,62}$/, { description: "a lower-case slug, e.g. science-fiction" });
+const Description = withSchema(t.refinement(t.string, (s) => s.length <= 10_000, "Description"), { type: "string", maxLength: 10_000 });
+
+export const AddBookBody = strict("AddBookBody", {
+  title: Title,
+  authors: Authors,
+  isbn: Isbn,
+  category: Category,
+  description: Description,
+  priceCents: Cents,
+  currency: Currency,
+});
+export const BookAddedResponse = t.intersection([t.type({ bookId: Id }), CommandAccepted], "BookAddedResponse");
+
+export const ChangeBookDetailsBody = strict(
+  "ChangeBookDetailsBody",
+  {},
+  { title: Title, authors: Authors, category: Category, description: Description },
+);
+export const ChangePriceBody = strict("ChangePriceBody", { priceCents: Cents, currency: Currency });
+
+export const BookSort = t.keyof({ relevance: null, "price-asc": null, "price-desc": null, newest: null }, "BookSort");
+export const SearchBooksQuery = strict(
+  "SearchBooksQuery",
+  {},
+  {
+    q: text("SearchText", 200),
+    category: Category,
+    minPrice: intQuery("MinPrice", 0, 100_000_000),
+    maxPrice: intQuery("MaxPrice", 0, 100_000_000),
+    inStock: t.keyof({ true: null, false: null }, "InStock"),
+    sort: BookSort,
+    cursor: matching("Cursor", /^[A-Za-z0-9_-]{1,512}$/),
+    limit: intQuery("Limit", 1, 100),
+  },
+);
+
+export const BookView = t.intersection(
+  [
+    t.type({
+      bookId: Id,
+      title: t.string,
+      authors: t.array(t.string),
+      isbn: t.string,
+      category: t.string,
+      description: t.string,
+      priceCents: Cents,
+      currency: Currency,
+      discontinued: t.boolean,
+      version: Version,
+    }),
+    t.partial({ available: intBetween("Available", 0, Number.MAX_SAFE_INTEGER) }),
+  ],
+  "BookView",
+);
+export const BookPage = t.intersection(
+  [
+    t.type({ items: t.array(BookView), facets: t.type({ category: t.record(t.string, t.number) }) }),
+    t.partial({ nextCursor: t.string }),
+  ],
+  "BookPage",
+);
+
+export const Bestseller = t.type({ bookId: Id, title: t.string, unitsSold: intBetween("UnitsSold", 0, Number.MAX_SAFE_INTEGER) }, "Bestseller");
+export const Bestsellers = t.type({ items: t.array(Bestseller) }, "Bestsellers");

@@ -1,0 +1,20 @@
+import * as t from "io-ts";
+import { intBetween, matching } from "./refine.js";
+import { strict } from "./strict.js";
+
+/** Ids the server made (ULIDs) or a client's own key; path-safe either way. */
+export const Id = matching("Id", /^[A-Za-z0-9_-]{1,64}$/, { description: "an id of 1-64 letters, digits, '-' or '_'" });
+export const BookIdPath = strict("BookIdPath", { bookId: Id });
+
+export const Currency = matching("Currency", /^[A-Z]{3}$/, { description: "an ISO 4217 code, e.g. EUR" });
+export const Cents = intBetween("Cents", 0, 100_000_000);
+export const Money = t.type({ amountCents: Cents, currency: Currency }, "Money");
+
+/** The request has no path parameters / no query string. */
+export const NoPath = strict("NoPath", {});
+export const NoQuery = strict("NoQuery", {});
+
+/** What every command answers: the version it wrote, for read-your-writes on the query side. */
+export const Version = intBetween("Version", 1, Number.MAX_SAFE_INTEGER);
+export const CommandAccepted = t.type({ version: Version }, "CommandAccepted");
+export type CommandAccepted = t.TypeOf<typeof CommandAccepted>;

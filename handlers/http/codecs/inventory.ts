@@ -1,0 +1,9 @@
+import * as t from "io-ts";
+import { Id } from "./common.js";
+import { intBetween } from "./refine.js";
+import { strict } from "./strict.js";
+
+const Count = intBetween("Count", 0, Number.MAX_SAFE_INTEGER);
+
+export const ReceiveStockBody = strict("ReceiveStockBody", { quantity: intBetween("ReceivedQuantity", 1, 100_000) });
+export const InventoryView = t.type({ bookId: Id, onHand: Count, reserved: Count, available: Count }, "InventoryView");

@@ -1,0 +1,36 @@
+import * as t from "io-ts";
+import { Cents, Currency, Id } from "./common.js";
+import { intBetween } from "./refine.js";
+import { strict } from "./strict.js";
+
+export const OrderIdPath = strict("OrderIdPath", { orderId: Id });
+export const OrderStatus = t.keyof(
+  { placed: null, paid: null, "payment-failed": null, shipped: null, delivered: null, cancelled: null },
+  "OrderStatus",
+);
+export const OrdersQuery = strict("OrdersQuery", {}, { cursor: t.string });
+
+export const OrderLine = t.type(
+  { bookId: Id, title: t.string, quantity: intBetween("OrderedQuantity", 1, 99), unitPriceCents: Cents },
+  "OrderLine",
+);
+export const OrderView = t.type(
+  {
+    orderId: Id,
+    status: OrderStatus,
+    lines: t.array(OrderLine),
+    totalCents: Cents,
+    currency: Currency,
+    placedAt: t.string,
+    version: intBetween("OrderVersion", 1, Number.MAX_SAFE_INTEGER),
+  },
+  "OrderView",
+);
+export const OrderSummary = t.type(
+  { orderId: Id, status: OrderStatus, totalCents: Cents, currency: Currency, placedAt: t.string },
+  "OrderSummary",
+);
+export const OrderHistory = t.intersection(
+  [t.type({ items: t.array(OrderSummary) }), t.partial({ nextCursor: t.string })],
+  "OrderHistory",
+);

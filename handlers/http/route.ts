@@ -1,0 +1,60 @@
+import type * as t from "io-ts";
+import type { HttpResult } from "./result.js";
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** public: no token needed; customer: any signed-in caller; admin: the `admin` group. */
+export type Auth = "public" | "customer" | "admin";
+
+/** The caller as API Gateway's JWT authorizer vouches for them. */
+export interface Claims {
+  readonly sub: string;
+  readonly groups: readonly string[];
+  /** Every claim as API Gateway passes it on (strings). */
+  readonly raw: Readonly<Record<string, string>>;
+}
+
+export interface RouteInput<P, Q, B> {
+  readonly path: P;
+  readonly query: Q;
+  readonly body: B;
+  /** Present on every route but `public` ones called without a token. */
+  readonly claims: Claims | undefined;
+  readonly idempotencyKey: string | undefined;
+  readonly correlationId: string;
+}
+
+/** A codec from the wire (`unknown`) to a trusted type. */
+export type Codec<A> = t.Type<A, unknown, unknown>;
+
+export interface Route<P, Q, B, R> {
+  /** Also the export name of the route's Lambda handler and the OpenAPI operationId. */
+  readonly operationId: string;
+  readonly method: Method;
+  /** API Gateway style: `/books/{bookId}`. */
+  readonly path: string;
+  readonly auth: Auth;
+  readonly summary: string;
+  readonly tags?: readonly string[];
+  readonly request: {
+    readonly path: Codec<P>;
+    readonly query: Codec<Q>;
+    /** Absent: the route takes no body. A codec that accepts `undefined` makes the body optional. */
+    readonly body?: Codec<B>;
+  };
+  readonly response: { readonly status: 200 | 201 | 202 | 204; readonly codec?: t.Type<R, unknown, unknown> };
+  /** Problem statuses the route answers besides the ones every route may (400, 401, 403, 500...). */
+  readonly problems?: readonly number[];
+  // A method, not a property: the table holds routes of many input types (bivariant on purpose).
+  handler(input: RouteInput<P, Q, B>): Promise<HttpResult<R>>;
+}
+
+// io-ts itself erases codec types this way (`t.Mixed`); the table is heterogeneous.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = Route<any, any, any, any>;
+
+/** Keeps each route's types checked while it is written, then lets it join the table. */
+export const defineRoute = <P, Q, B, R>(route: Route<P, Q, B, R>): AnyRoute => route;
+
+/** The `{name}` placeholders of a path, in order. */
+export const pathParameters = (path: string): string[] => [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "");

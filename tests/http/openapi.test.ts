@@ -1,0 +1,101 @@
+import { readFile } from "node:fs/promises";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as api from "../../handlers/http/api.js";
+import { openApiDocument } from "../../handlers/http/openapi.js";
+import { openApiRoute } from "../../handlers/http/openapi-route.js";
+import type { AnyRoute } from "../../handlers/http/route.js";
+import { routes } from "../../handlers/http/routes.js";
+import { type Json, startTestApi, type TestApi } from "./api-server.js";
+import { plannedRoutes } from "./planned-routes.js";
+
+const operationsOf = (doc: { paths: Record<string, Record<string, { operationId?: string }>> }) =>
+  Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+const keysOf = (table: readonly { method: string; path: string }[]) => table.map((r) => `${r.method} ${r.path}`).sort();
+
+const validate = async (doc: unknown) => {
+  const result = await new Validator().validate(doc as Json);
+  return { valid: result.valid, errors: JSON.stringify(result.errors ?? []).slice(0, 2000) };
+};
+
+let server: TestApi;
+beforeAll(async () => {
+  server = await startTestApi(routes);
+});
+afterAll(() => server.close());
+
+describe("the OpenAPI document", () => {
+  it("served at /openapi.json is valid OpenAPI 3.1 and lists exactly the route table", async () => {
+    const res = await fetch(`${server.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    const doc = (await res.json()) as Json;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(await validate(doc)).toEqual({ valid: true, errors: "[]" });
+    expect(operationsOf(doc)).toEqual(keysOf(routes));
+  });
+
+  it("for the whole planned contract is valid, with every route and nothing else", async () => {
+    const table: AnyRoute[] = [...plannedRoutes, openApiRoute(() => table)];
+    const doc = openApiDocument(table);
+    expect(await validate(doc)).toEqual({ valid: true, errors: "[]" });
+    expect(operationsOf(doc)).toEqual(keysOf(table));
+    // The validator does refuse: the same document with a parameter in no valid place.
+    const broken = structuredClone(doc) as unknown as { paths: Record<string, Record<string, { parameters: { in: string }[] }>> };
+    broken.paths["/books"]!.get!.parameters[0]!.in = "body";
+    expect((await validate(broken)).valid).toBe(false);
+  });
+
+  it("publishes the rules the codecs enforce: exact bodies, bounds, patterns, security, problems", () => {
+    const doc = openApiDocument(plannedRoutes) as unknown as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+      components: { schemas: Record<string, Record<string, unknown>> };
+    };
+    const addToCart = doc.components.schemas.AddCartItemBody;
+    expect(addToCart).toMatchObject({
+      type: "object",
+      additionalProperties: false,
+      required: ["bookId", "quantity"],
+      properties: { quantity: { type: "integer", minimum: 1, maximum: 99 } },
+    });
+    expect(Object.keys(addToCart?.properties as object)).not.toContain("unitPriceCents");
+    const checkout = doc.paths["/checkout"]?.post as Record<string, Record<string, unknown>>;
+    expect(checkout.requestBody?.required).toBe(false);
+    expect(Object.keys(checkout.responses ?? {})).toEqual(expect.arrayContaining(["201", "400", "401", "409", "413", "415", "422", "500"]));
+    expect(doc.paths["/books"]?.post?.security).toEqual([{ cognitoJwt: [] }]);
+    expect(doc.paths["/books"]?.get?.security).toEqual([{}, { cognitoJwt: [] }]);
+    const search = doc.paths["/books"]?.get?.parameters as { name: string; in: string; schema: Record<string, unknown> }[];
+    expect(search.find((p) => p.name === "minPrice")).toMatchObject({ in: "query", schema: { type: "integer", minimum: 0 } });
+    expect(search.find((p) => p.name === "sort")?.schema).toEqual({ $ref: "#/components/schemas/BookSort" });
+  });
+
+  it("refuses a route whose path codec does not name its placeholders", () => {
+    const broken = { ...plannedRoutes[2]!, path: "/books/{isbn}/price" };
+    expect(() => openApiDocument([broken])).toThrow(/placeholders/);
+  });
+
+  it("`npm run openapi` writes the same document the API serves", async () => {
+    const { execFile } = await import("node:child_process");
+    const { mkdtemp } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const out = path.join(await mkdtemp(path.join(tmpdir(), "openapi-")), "openapi.json");
+    await new Promise<void>((resolve, reject) =>
+      execFile("npx", ["tsx", "local/write-openapi.ts", out], (e) => (e ? reject(e) : resolve())),
+    );
+    expect(JSON.parse(await readFile(out, "utf8"))).toEqual(openApiDocument(routes));
+  });
+});
+
+describe("the route table and the Lambda exports", () => {
+  it("every route has a handler exported under its operationId, and every export is a route", () => {
+    const exported = Object.keys(api).filter((k) => k !== "handlers").sort();
+    expect(exported).toEqual(routes.map((r) => r.operationId).sort());
+    for (const route of routes) expect(typeof (api as Record<string, unknown>)[route.operationId]).toBe("function");
+  });
+
+  it("operationIds are unique", () => {
+    const ids = [...routes, ...plannedRoutes].map((r) => r.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
