@@ -1,10 +1,16 @@
+import * as t from "io-ts";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import { event } from "../events/index.js";
+import { event, Id } from "../events/index.js";
 import type { Book } from "./book.js";
 import type { CartEvent, CartState } from "./cart.js";
 import { errors, type DomainError, type ShortLine, type UnavailableBook } from "./errors.js";
 import { inventoryDecider, type InventoryEvent, type InventoryState } from "./inventory.js";
 import { orderDecider, type OrderEvent } from "./order.js";
+import { strict } from "./strict.js";
+
+/** The customer and the new order's id come from the handler (JWT `sub`, id generator), never the body. */
+export const Checkout = strict({ type: t.literal("Checkout"), customerId: Id, orderId: Id }, { paymentToken: t.string });
+export type Checkout = t.TypeOf<typeof Checkout>;
 
 export interface CheckoutInput {
   readonly customerId: string;

@@ -1,6 +1,7 @@
 import * as t from "io-ts";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { absurd } from "fp-ts/lib/function.js";
+import { Map as PersistentMap } from "immutable";
 import { event, Id, Int, type EventOf } from "../events/index.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
@@ -23,44 +24,39 @@ export type InventoryEvent = EventOf<
  * `reserved` is the sum of `open`. Open reservations are held per order so that commit and
  * release act on exactly what that order took. Committed ones are kept because a paid order
  * may still be cancelled before shipping, and its copies must then come back.
+ *
+ * The maps are persistent (structural sharing): a bestseller's stream folds thousands of
+ * orders, and copying a native Map on every event made that fold quadratic.
  */
 export interface InventoryState {
   readonly onHand: number;
   readonly reserved: number;
-  readonly open: ReadonlyMap<string, number>;
-  readonly committed: ReadonlyMap<string, number>;
+  readonly open: PersistentMap<string, number>;
+  readonly committed: PersistentMap<string, number>;
 }
 
 export const available = (s: InventoryState): number => s.onHand - s.reserved;
 
-const initialState: InventoryState = { onHand: 0, reserved: 0, open: new Map(), committed: new Map() };
-
-const withEntry = (m: ReadonlyMap<string, number>, key: string, value: number): ReadonlyMap<string, number> =>
-  new Map(m).set(key, value);
-const without = (m: ReadonlyMap<string, number>, key: string): ReadonlyMap<string, number> => {
-  const copy = new Map(m);
-  copy.delete(key);
-  return copy;
-};
+const initialState: InventoryState = { onHand: 0, reserved: 0, open: PersistentMap(), committed: PersistentMap() };
 
 const evolve = (s: InventoryState, e: InventoryEvent): InventoryState => {
   switch (e.type) {
     case "StockReceived":
       return { ...s, onHand: s.onHand + e.data.quantity };
     case "StockReserved":
-      return { ...s, reserved: s.reserved + e.data.quantity, open: withEntry(s.open, e.data.orderId, e.data.quantity) };
+      return { ...s, reserved: s.reserved + e.data.quantity, open: s.open.set(e.data.orderId, e.data.quantity) };
     case "ReservationCommitted":
       return {
         ...s,
         onHand: s.onHand - e.data.quantity,
         reserved: s.reserved - e.data.quantity,
-        open: without(s.open, e.data.orderId),
-        committed: withEntry(s.committed, e.data.orderId, e.data.quantity),
+        open: s.open.delete(e.data.orderId),
+        committed: s.committed.set(e.data.orderId, e.data.quantity),
       };
     case "ReservationReleased":
-      return { ...s, reserved: s.reserved - e.data.quantity, open: without(s.open, e.data.orderId) };
+      return { ...s, reserved: s.reserved - e.data.quantity, open: s.open.delete(e.data.orderId) };
     case "StockReturned":
-      return { ...s, onHand: s.onHand + e.data.quantity, committed: without(s.committed, e.data.orderId) };
+      return { ...s, onHand: s.onHand + e.data.quantity, committed: s.committed.delete(e.data.orderId) };
     case "StockAdjusted":
       return { ...s, onHand: s.onHand + e.data.delta };
     default:

@@ -8,6 +8,7 @@ import { InventoryCommand } from "../../domain/inventory.js";
 import { OrderCommand } from "../../domain/order.js";
 import { PaymentCommand } from "../../domain/payment.js";
 import { RateBook } from "../../domain/rating.js";
+import { Checkout } from "../../domain/checkout.js";
 
 const valid: [string, t.Decoder<unknown, unknown>, Record<string, unknown>][] = [
   ["AddBook", BookCommand, { type: "AddBook", bookId: "b1", title: "T", authors: ["A"], isbn: "9780262033848", category: "c", description: "", priceCents: 100, currency: "EUR" }],
@@ -31,6 +32,7 @@ const valid: [string, t.Decoder<unknown, unknown>, Record<string, unknown>][] = 
   ["CancelOrder", OrderCommand, { type: "CancelOrder", orderId: "o1", actor: { role: "customer", customerId: "alice" } }],
   ["RequestPayment", PaymentCommand, { type: "RequestPayment", orderId: "o1", amountCents: 100, currency: "EUR", idempotencyKey: "k" }],
   ["RecordChargeOutcome", PaymentCommand, { type: "RecordChargeOutcome", orderId: "o1", outcome: { status: "captured", chargeId: "ch" } }],
+  ["Checkout", Checkout, { type: "Checkout", customerId: "alice", orderId: "o1", paymentToken: "tok_visa" }],
   ["RateBook", RateBook, { type: "RateBook", bookId: "b1", customerId: "alice", stars: 5 }],
 ];
 

@@ -13,7 +13,7 @@ const command: fc.Arbitrary<InventoryCommand> = fc.oneof(
   fc.record({ type: fc.constant("AdjustStock" as const), bookId: fc.constant(bookId), delta: fc.integer({ min: -20, max: 10 }), reason: fc.constantFrom("recount", "") }),
 );
 
-const sum = (m: ReadonlyMap<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+const sum = (m: InventoryState["open"]): number => [...m.values()].reduce((a, b) => a + b, 0);
 
 describe("Inventory under any sequence of commands", () => {
   it("never lets available (on hand - reserved) go below zero, and reserved is always the sum of the open reservations", () => {

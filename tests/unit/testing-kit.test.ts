@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AssertionError } from "node:assert";
 import { event } from "../../events/index.js";
-import { errorClass, errors } from "../../domain/errors.js";
 import { inventoryDecider } from "../../domain/inventory.js";
 import { given } from "../../domain/testing.js";
 import { received } from "./fixtures.js";
@@ -53,12 +52,3 @@ describe("the given/when/then kit", () => {
   });
 });
 
-describe("domain errors", () => {
-  it("sort into invalid, not found and conflict for the HTTP mapping", () => {
-    expect(errorClass(errors.invalidIsbn("1"))).toBe("invalid");
-    expect(errorClass(errors.orderNotFound("o"))).toBe("not-found");
-    expect(errorClass(errors.insufficientStock([]))).toBe("conflict");
-    expect(errors.cartFull(1).message).toBe("a cart holds at most 1 different book");
-    expect(errors.cartFull(50).message).toBe("a cart holds at most 50 different books");
-  });
-});
