@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { isRoot } from "./debian-package.js";
@@ -30,9 +30,16 @@ const yaml = (settings: Record<string, string | number | boolean>) =>
  * The node's own folder (config, data, logs, tmp), owned by the user it runs as, so one cached
  * installation serves any number of nodes. A requested folder the search user cannot reach
  * (a repository under root's private home) is replaced by a stable one under /var/lib.
+ * Without a data folder the node gets a throwaway one in the temporary folder.
  */
-const nodeFolder = (dataDir: string | undefined): { dir: string; ephemeral: boolean } => {
-  if (dataDir === undefined) return { dir: mkdtempSync(join(tmpdir(), "bookstore-opensearch-")), ephemeral: true };
+const nodeFolder = (dataDir: string | undefined, httpPort: number): { dir: string; ephemeral: boolean } => {
+  if (dataDir === undefined) {
+    // One folder per port, emptied first: a run killed before its teardown leaves one behind at most.
+    const dir = join(tmpdir(), `bookstore-opensearch-${httpPort}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { mode: 0o755 });
+    return { dir, ephemeral: true };
+  }
   const wanted = resolve(dataDir);
   mkdirSync(wanted, { recursive: true, mode: 0o755 });
   if (!isRoot()) return { dir: wanted, ephemeral: false };
@@ -47,7 +54,7 @@ const nodeFolder = (dataDir: string | undefined): { dir: string; ephemeral: bool
 };
 
 export const prepareNodeDir = (home: string, { httpPort, transportPort, dataDir }: NodeSettings): NodeDir => {
-  const { dir, ephemeral } = nodeFolder(dataDir);
+  const { dir, ephemeral } = nodeFolder(dataDir, httpPort);
   const config = join(dir, "config");
   const tmp = join(dir, "tmp");
   for (const sub of ["data", "logs", "tmp"]) mkdirSync(join(dir, sub), { recursive: true });
