@@ -19,10 +19,12 @@ Options (or the environment variables in brackets):
   --redis-port N        Redis port [REDIS_PORT], default 6379
   --opensearch-port N   OpenSearch HTTP port [OPENSEARCH_PORT], default 9200
   --no-opensearch       leave OpenSearch out
+
+Data, logs and pid files go to .data/ in the repository [BOOKSTORE_DATA_DIR].
 `;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const dataDir = join(repoRoot, ".data");
+const dataDir = resolve(process.env.BOOKSTORE_DATA_DIR ?? join(repoRoot, ".data"));
 const pidDir = join(dataDir, "pids");
 const logDir = join(dataDir, "logs");
 
@@ -71,7 +73,7 @@ const servers = (ports: { dynamo: number; redis: number; opensearch: number }): 
       probe: async () => ((await dynamoDbAnswers(dynamo)) ? "DynamoDB Local answers" : null),
       start: async () => {
         const s = await startDynamoDbLocal({ port: ports.dynamo, dataDir: join(dataDir, "dynamodb"), detached: true });
-        return { ...(s.pid === undefined ? {} : { pid: s.pid }), detail: "tables on disk in .data/dynamodb" };
+        return { ...(s.pid === undefined ? {} : { pid: s.pid }), detail: `tables on disk in ${join(dataDir, "dynamodb")}` };
       },
     },
     {
@@ -81,7 +83,7 @@ const servers = (ports: { dynamo: number; redis: number; opensearch: number }): 
       probe: async () => ((await redisAnswers(redis)) ? "PING → PONG" : null),
       start: async () => {
         const s = await startRedis({ port: ports.redis, dataDir: join(dataDir, "redis"), detached: { logFile: logFile("redis") } });
-        return { ...(s.pid === undefined ? {} : { pid: s.pid }), detail: "append-only file in .data/redis" };
+        return { ...(s.pid === undefined ? {} : { pid: s.pid }), detail: `append-only file in ${join(dataDir, "redis")}` };
       },
     },
     {
