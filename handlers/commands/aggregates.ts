@@ -1,3 +1,4 @@
+import { Map as PersistentMap } from "immutable";
 import * as t from "io-ts";
 import { streams, type StreamId } from "../../events/index.js";
 import { bookDecider, type BookState } from "../../domain/book.js";
@@ -27,23 +28,21 @@ const of = <S>(a: { initialState: S; evolve: (s: S, e: never) => S }) => ({
   evolve: a.evolve as (s: S, e: DomainEvent) => S,
 });
 
-const readonlyMap = <V>(value: t.Type<V, unknown, unknown>): t.Type<ReadonlyMap<string, V>, unknown, unknown> =>
-  new t.Type<ReadonlyMap<string, V>, unknown, unknown>(
-    "ReadonlyMap",
-    (u): u is ReadonlyMap<string, V> => u instanceof Map,
+/** Persistent maps are stored as lists of [key, value] pairs. */
+const persistentMap = <V>(value: t.Type<V, unknown, unknown>): t.Type<PersistentMap<string, V>, unknown, unknown> =>
+  new t.Type<PersistentMap<string, V>, unknown, unknown>(
+    "PersistentMap",
+    (u): u is PersistentMap<string, V> => PersistentMap.isMap(u),
     (u, c) => {
       const entries = t.array(t.tuple([t.string, value])).validate(u, c);
-      return entries._tag === "Left" ? entries : t.success(new Map(entries.right));
+      return entries._tag === "Left" ? entries : t.success(PersistentMap(entries.right));
     },
     (m) => [...m.entries()].map(([k, v]) => [k, value.encode(v)]),
   );
 
-const InventorySnapshot: t.Type<InventoryState, unknown, unknown> = t.type({
-  onHand: t.number,
-  reserved: t.number,
-  open: readonlyMap(t.number),
-  committed: readonlyMap(t.number),
-}) as t.Type<InventoryState, unknown, unknown>;
+const InventorySnapshot: t.Type<InventoryState, unknown, unknown> = t.readonly(
+  t.type({ onHand: t.number, reserved: t.number, open: persistentMap(t.number), committed: persistentMap(t.number) }),
+);
 
 const CartSnapshot: t.Type<CartState, unknown, unknown> = t.readonly(t.type({
   lines: t.readonlyArray(
