@@ -13,7 +13,9 @@ export const ReserveStock = strict({ type: t.literal("ReserveStock"), bookId: Id
 export const CommitReservation = strict({ type: t.literal("CommitReservation"), bookId: Id, orderId: Id });
 export const ReleaseReservation = strict({ type: t.literal("ReleaseReservation"), bookId: Id, orderId: Id });
 export const AdjustStock = strict({ type: t.literal("AdjustStock"), bookId: Id, delta: Int, reason: t.string });
-export const InventoryCommand = t.union([ReceiveStock, ReserveStock, CommitReservation, ReleaseReservation, AdjustStock]);
+/** Internal: a paid order cancelled before shipping puts its copies back; the order knows how many. */
+export const ReturnStock = strict({ type: t.literal("ReturnStock"), bookId: Id, orderId: Id, quantity: Int });
+export const InventoryCommand = t.union([ReceiveStock, ReserveStock, CommitReservation, ReleaseReservation, ReturnStock, AdjustStock]);
 export type InventoryCommand = t.TypeOf<typeof InventoryCommand>;
 
 export type InventoryEvent = EventOf<
@@ -22,8 +24,10 @@ export type InventoryEvent = EventOf<
 
 /**
  * `reserved` is the sum of `open`. Open reservations are held per order so that commit and
- * release act on exactly what that order took. Committed ones are kept because a paid order
- * may still be cancelled before shipping, and its copies must then come back.
+ * release act on exactly what that order took. Committed (paid) orders are not kept here:
+ * the state would grow with every sale a bestseller ever made, and its snapshot with it. A
+ * paid order that is cancelled knows its own lines and returns them with `ReturnStock`; the
+ * order's own state machine (cancelled once, in the same transaction) keeps that to once.
  *
  * The maps are persistent (structural sharing): a bestseller's stream folds thousands of
  * orders, and copying a native Map on every event made that fold quadratic.
@@ -32,12 +36,11 @@ export interface InventoryState {
   readonly onHand: number;
   readonly reserved: number;
   readonly open: PersistentMap<string, number>;
-  readonly committed: PersistentMap<string, number>;
 }
 
 export const available = (s: InventoryState): number => s.onHand - s.reserved;
 
-const initialState: InventoryState = { onHand: 0, reserved: 0, open: PersistentMap(), committed: PersistentMap() };
+const initialState: InventoryState = { onHand: 0, reserved: 0, open: PersistentMap() };
 
 const evolve = (s: InventoryState, e: InventoryEvent): InventoryState => {
   switch (e.type) {
@@ -51,12 +54,11 @@ const evolve = (s: InventoryState, e: InventoryEvent): InventoryState => {
         onHand: s.onHand - e.data.quantity,
         reserved: s.reserved - e.data.quantity,
         open: s.open.delete(e.data.orderId),
-        committed: s.committed.set(e.data.orderId, e.data.quantity),
       };
     case "ReservationReleased":
       return { ...s, reserved: s.reserved - e.data.quantity, open: s.open.delete(e.data.orderId) };
     case "StockReturned":
-      return { ...s, onHand: s.onHand + e.data.quantity, committed: s.committed.delete(e.data.orderId) };
+      return { ...s, onHand: s.onHand + e.data.quantity };
     case "StockAdjusted":
       return { ...s, onHand: s.onHand + e.data.delta };
     default:
@@ -73,30 +75,24 @@ const reserve = (cmd: t.TypeOf<typeof ReserveStock>, s: InventoryState): Either<
   const held = s.open.get(cmd.orderId);
   // The same reservation asked for again (a retried checkout) is already in place.
   if (held === cmd.quantity) return right([]);
-  if (held !== undefined || s.committed.has(cmd.orderId)) return left(errors.reservationConflict(cmd.bookId, cmd.orderId));
+  if (held !== undefined) return left(errors.reservationConflict(cmd.bookId, cmd.orderId));
   if (cmd.quantity > available(s)) {
     return left(errors.insufficientStock([{ bookId: cmd.bookId, requested: cmd.quantity, available: available(s) }]));
   }
   return right([event("StockReserved", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: cmd.quantity })]);
 };
 
+/** Only an open reservation can be committed; the order commits once, when it is paid. */
 const commit = (cmd: t.TypeOf<typeof CommitReservation>, s: InventoryState): Either<DomainError, InventoryEvent[]> => {
-  if (s.committed.has(cmd.orderId)) return right([]);
   const held = s.open.get(cmd.orderId);
   if (held === undefined) return left(errors.reservationNotFound(cmd.bookId, cmd.orderId));
   return right([event("ReservationCommitted", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: held })]);
 };
 
-/**
- * Releasing is safe to repeat: an order with nothing held here has nothing to give back. A
- * committed (paid) order gives its copies back to the shelf.
- */
+/** Releasing is safe to repeat: an order with nothing held here has nothing to give back. */
 const release = (cmd: t.TypeOf<typeof ReleaseReservation>, s: InventoryState): Either<DomainError, InventoryEvent[]> => {
   const held = s.open.get(cmd.orderId);
-  if (held !== undefined) return right([event("ReservationReleased", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: held })]);
-  const sold = s.committed.get(cmd.orderId);
-  if (sold !== undefined) return right([event("StockReturned", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: sold })]);
-  return right([]);
+  return right(held === undefined ? [] : [event("ReservationReleased", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: held })]);
 };
 
 const adjust = (cmd: t.TypeOf<typeof AdjustStock>, s: InventoryState): Either<DomainError, InventoryEvent[]> => {
@@ -118,6 +114,13 @@ const decide = (cmd: InventoryCommand, s: InventoryState): Either<DomainError, I
       return commit(cmd, s);
     case "ReleaseReservation":
       return release(cmd, s);
+    case "ReturnStock": {
+      const invalid = positive(cmd.quantity);
+      if (invalid) return left(invalid);
+      // Copies of an order still only reserved here are not on their way back: release them instead.
+      if (s.open.has(cmd.orderId)) return left(errors.reservationConflict(cmd.bookId, cmd.orderId));
+      return right([event("StockReturned", { bookId: cmd.bookId, orderId: cmd.orderId, quantity: cmd.quantity })]);
+    }
     case "AdjustStock":
       return adjust(cmd, s);
     default:

@@ -4,6 +4,7 @@ import { errors, type DomainError } from "./errors.js";
 import { inventoryDecider, type InventoryCommand, type InventoryEvent, type InventoryState } from "./inventory.js";
 import { orderDecider, type Actor, type Order, type OrderCommand, type OrderEvent, type OrderState } from "./order.js";
 import type { ChargeOutcome } from "./payment-gateway.js";
+import type { OrderLine } from "../events/index.js";
 
 /**
  * What happens to an order's stock when the order moves on: paid orders commit their
@@ -24,7 +25,7 @@ export interface OrderStreams {
 const alongside = (
   o: Order,
   orderCommand: OrderCommand,
-  stockCommand: (bookId: string) => InventoryCommand,
+  stockCommand: (line: OrderLine) => InventoryCommand,
   inventories: ReadonlyMap<string, InventoryState>,
 ): Either<DomainError, OrderDecision> => {
   const order = orderDecider.decide(orderCommand, o);
@@ -33,7 +34,7 @@ const alongside = (
   if (order.right.length === 0) return right({ order: [], inventories: stock });
   for (const line of o.lines) {
     const state = inventories.get(line.bookId) ?? inventoryDecider.initialState;
-    const decided = inventoryDecider.decide(stockCommand(line.bookId), state);
+    const decided = inventoryDecider.decide(stockCommand(line), state);
     if (isLeft(decided)) return decided;
     if (decided.right.length > 0) stock.set(line.bookId, decided.right);
   }
@@ -55,14 +56,14 @@ export const decidePaymentResult = (
       return alongside(
         order,
         { type: "RecordOrderPayment", orderId, paymentId: outcome.chargeId, amountCents: order.totalCents, currency: order.currency },
-        (bookId) => ({ type: "CommitReservation", bookId, orderId }),
+        ({ bookId }) => ({ type: "CommitReservation", bookId, orderId }),
         inventories,
       );
     case "declined":
       return alongside(
         order,
         { type: "RecordOrderPaymentFailure", orderId, reason: outcome.reason },
-        (bookId) => ({ type: "ReleaseReservation", bookId, orderId }),
+        ({ bookId }) => ({ type: "ReleaseReservation", bookId, orderId }),
         inventories,
       );
     case "failed":
@@ -83,7 +84,9 @@ export const decideCancellation = (
   return alongside(
     order,
     { type: "CancelOrder", orderId, actor, ...(reason === undefined ? {} : { reason }) },
-    (bookId) => ({ type: "ReleaseReservation", bookId, orderId }),
+    // A paid order's copies were taken off the shelf; an unpaid order's are only held.
+    ({ bookId, quantity }) =>
+      order.status === "paid" ? { type: "ReturnStock", bookId, orderId, quantity } : { type: "ReleaseReservation", bookId, orderId },
     inventories,
   );
 };

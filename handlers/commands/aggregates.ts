@@ -41,7 +41,7 @@ const persistentMap = <V>(value: t.Type<V, unknown, unknown>): t.Type<Persistent
   );
 
 const InventorySnapshot: t.Type<InventoryState, unknown, unknown> = t.readonly(
-  t.type({ onHand: t.number, reserved: t.number, open: persistentMap(t.number), committed: persistentMap(t.number) }),
+  t.type({ onHand: t.number, reserved: t.number, open: persistentMap(t.number) }),
 );
 
 const CartSnapshot: t.Type<CartState, unknown, unknown> = t.readonly(t.type({
@@ -57,7 +57,7 @@ export const aggregates = {
     name: "inventory",
     stream: streams.inventory,
     ...of<InventoryState>(inventoryDecider),
-    snapshot: { schema: "inventory/1", codec: InventorySnapshot },
+    snapshot: { schema: "inventory/2", codec: InventorySnapshot },
   } satisfies Aggregate<InventoryState>,
   cart: {
     name: "cart",
