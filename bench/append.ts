@@ -20,7 +20,6 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import { isEventAlreadyExistsError } from "@castore/core";
 import { DynamoDBSingleTableEventStorageAdapter } from "@castore/event-storage-adapter-dynamodb";
 import { isRight } from "fp-ts/lib/Either.js";
-import { createServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { monotonicFactory } from "ulid";
 import { streamId, type StreamId } from "../events/index.js";
@@ -28,6 +27,7 @@ import { localAwsConfig, startDynamoDbLocal } from "../local/dynamodb-local.js";
 import { createEventStore } from "../store/event-store.js";
 import { createTables, keys, tableNames } from "../store/tables.js";
 import type { NewEvent } from "../store/types.js";
+import { freePort, percentile } from "./measure.js";
 
 const WRITERS = [1, 8, 32];
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 1200);
@@ -47,16 +47,6 @@ interface Subject {
   /** The stream's version, reading only what follows the version the writer knew. */
   version(stream: StreamId, known: number): Promise<number>;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 
 const event = (stream: StreamId, n: number): NewEvent => ({
   type: "BookPriceChanged",
@@ -247,7 +237,6 @@ const measure = async (subject: Subject, workload: Workload, writers: number, ms
   into.ms += performance.now() - began;
 };
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 const main = async (): Promise<void> => {
   const port = await freePort();
