@@ -32,7 +32,7 @@ import { createTables, keys, tableNames } from "../store/tables.js";
 import type { NewEvent } from "../store/types.js";
 
 const WRITERS = [1, 8, 32];
-const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 1200);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 1000);
 /** Short rounds in rotating orders, so drift in the machine's load does not favour one subject. */
 const ORDERS = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1]];
 const STREAMS_PER_WRITER = 10;
@@ -330,11 +330,11 @@ const main = async (): Promise<void> => {
 
     const canned = cannedClient();
     const offline = [ourStore(canned, names.events), rawSdk(canned, names.events), castore(canned, "bench-castore")];
-    for (const s of offline) await clientCost(s, 2000);
+    for (const s of offline) await clientCost(s, 1000);
     const costs: number[] = [];
-    for (const s of offline) costs.push(await clientCost(s, 10_000));
+    for (const s of offline) costs.push(await clientCost(s, 5000));
     canned.destroy();
-    console.log("\nClient-side CPU per one-event append (SDK included, transport answering at once, 10,000 appends):");
+    console.log("\nClient-side CPU per one-event append (SDK included, transport answering at once, 5,000 appends):");
     console.log(offline.map((s, i) => `${s.name} ${(costs[i] ?? NaN).toFixed(0)} µs`).join(" · "));
   } finally {
     client.destroy();
