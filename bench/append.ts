@@ -10,6 +10,7 @@ import {
   ConditionalCheckFailedException,
   CreateTableCommand,
   DynamoDBClient,
+  type DynamoDBClientConfig,
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
@@ -20,6 +21,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import { isEventAlreadyExistsError } from "@castore/core";
 import { DynamoDBSingleTableEventStorageAdapter } from "@castore/event-storage-adapter-dynamodb";
 import { isRight } from "fp-ts/lib/Either.js";
+import { Readable } from "node:stream";
 import { performance } from "node:perf_hooks";
 import { monotonicFactory } from "ulid";
 import { streamId, type StreamId } from "../events/index.js";
@@ -30,7 +32,7 @@ import type { NewEvent } from "../store/types.js";
 import { freePort, percentile } from "./measure.js";
 
 const WRITERS = [1, 8, 32];
-const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 1200);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 1000);
 /** Short rounds in rotating orders, so drift in the machine's load does not favour one subject. */
 const ORDERS = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1]];
 const STREAMS_PER_WRITER = 10;
@@ -237,6 +239,31 @@ const measure = async (subject: Subject, workload: Workload, writers: number, ms
   into.ms += performance.now() - began;
 };
 
+/**
+ * A client whose transport answers every request at once with an empty success, so the SDK
+ * still builds, signs and parses each request: what is left is each library's own CPU cost.
+ */
+const cannedClient = (): DynamoDBClient =>
+  new DynamoDBClient({
+    ...localAwsConfig("http://127.0.0.1:9"),
+    requestHandler: {
+      handle: async () => ({ response: { statusCode: 200, headers: { "content-type": "application/x-amz-json-1.0" }, body: Readable.from([Buffer.from("{}")]) } }),
+    } as unknown as NonNullable<DynamoDBClientConfig["requestHandler"]>,
+  });
+
+/** Microseconds of client-side work per append, one writer, over `count` appends to ten streams. */
+const clientCost = async (subject: Subject, count: number): Promise<number> => {
+  const versions = new Map<StreamId, number>();
+  const began = performance.now();
+  for (let n = 0; n < count; n++) {
+    const stream = streamId("book", `cpu-${n % STREAMS_PER_WRITER}`);
+    const expectedVersion = versions.get(stream) ?? 0;
+    if ((await subject.append([{ stream, expectedVersion }])) !== "ok") throw new Error("the canned transport refused an append");
+    versions.set(stream, expectedVersion + 1);
+  }
+  return ((performance.now() - began) * 1000) / count;
+};
+
 
 const main = async (): Promise<void> => {
   const port = await freePort();
@@ -289,6 +316,15 @@ const main = async (): Promise<void> => {
     console.log(line(header));
     console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
     for (const r of rows) console.log(line(r));
+
+    const canned = cannedClient();
+    const offline = [ourStore(canned, names.events), rawSdk(canned, names.events), castore(canned, "bench-castore")];
+    for (const s of offline) await clientCost(s, 1000);
+    const costs: number[] = [];
+    for (const s of offline) costs.push(await clientCost(s, 5000));
+    canned.destroy();
+    console.log("\nClient-side CPU per one-event append (SDK included, transport answering at once, 5,000 appends):");
+    console.log(offline.map((s, i) => `${s.name} ${(costs[i] ?? NaN).toFixed(0)} µs`).join(" · "));
   } finally {
     client.destroy();
     await server.stop();

@@ -264,7 +264,7 @@ export const append =
     await deps.buckets.ensure(events.map((e) => hourOfId(e.eventId)));
     const only = items.length === 1 ? items[0]?.Put : undefined;
     if (only !== undefined && roles[0] !== "command") {
-      // One item is atomic on its own, and a plain put is much cheaper than a transaction.
+      // One item is atomic on its own, and a plain put costs half the write capacity of a transactional one.
       const put = await putOne(deps, only, events[0]?.eventId);
       if (!put) return left(stale(streams));
     } else {

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { monotonicFactory } from "ulid";
 import { append, findCommand } from "./append.js";
 import { bucketRegistry } from "./bucket-registry.js";
+import { eventIds } from "./event-ids.js";
 import { knownVersions } from "./known-versions.js";
 import { readAll } from "./read-all.js";
 import { loadStream, readStream, streamVersion } from "./read-stream.js";
@@ -25,8 +25,7 @@ export interface EventStoreConfig {
 export const createEventStore = (config: EventStoreConfig): EventStore => {
   const { client, tableName } = config;
   const clock = config.clock ?? (() => new Date());
-  const mint = monotonicFactory();
-  const newId = config.newId ?? (() => mint(clock().getTime()));
+  const newId = config.newId ?? eventIds(clock);
   const shards = config.shards ?? 4;
   if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, not ${shards}`);
   const buckets = bucketRegistry(client, tableName, shards);
