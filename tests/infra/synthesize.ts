@@ -22,8 +22,8 @@ export interface Recorded {
 
 export interface Synthesis {
   readonly resources: readonly Recorded[];
-  /** Every function's handler as SST asked its CLI to bundle it. */
-  readonly handlers: readonly string[];
+  /** Every function's handler as SST asked its CLI to bundle it, by SST function name. */
+  readonly handlers: ReadonlyMap<string, string>;
   readonly outputs: Record<string, unknown>;
 }
 
@@ -84,19 +84,22 @@ const invoke = (token: string, inputs: Record<string, any>): Record<string, unkn
   if (token.includes("getPartition")) return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
   if (token.includes("getCallerIdentity")) return { accountId: account, arn: `arn:aws:iam::${account}:root`, userId: "mock" };
   if (token.includes("getAvailabilityZones")) return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: ["a", "b", "c"] };
-  if (token.includes("getPolicyDocument")) return { json: policyDocument(inputs.statements) };
+  // The provider echoes the statements (SST adds no inline policy without them) with the JSON.
+  if (token.includes("getPolicyDocument"))
+    return { json: policyDocument(inputs.statements), ...(inputs.statements?.length ? { statements: inputs.statements } : {}) };
   return {};
 };
 
 /** Answers the SST CLI calls the components make while they are declared. */
-const rpcServer = async (handlers: string[]): Promise<http.Server> => {
+const rpcServer = async (handlers: Map<string, string>): Promise<http.Server> => {
   const bundle = mkdtempSync(join(tmpdir(), "sst-bundle-"));
   const server = http.createServer((request, response) => {
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString()));
     request.on("end", () => {
-      const { method, params } = JSON.parse(body) as { method: string; params: [{ handler?: string }] };
-      if (method === "Runtime.Build" && params[0].handler !== undefined) handlers.push(params[0].handler);
+      const { method, params } = JSON.parse(body) as { method: string; params: [{ functionID?: string; handler?: string }] };
+      const { functionID, handler } = params[0];
+      if (method === "Runtime.Build" && functionID !== undefined && handler !== undefined) handlers.set(functionID, handler);
       const result =
         method === "Provider.Aws.Bootstrap"
           ? { asset: "bootstrap-assets", assetEcrRegistryId: account, assetEcrUrl: "ecr.mock", state: "bootstrap-state" }
@@ -126,7 +129,7 @@ export const synthesize = async (stage: string, program: () => Promise<unknown> 
   const app = (await loadConfig()).app({ stage });
   const resources: Recorded[] = [];
   const retained = new Map<string, boolean>();
-  const handlers: string[] = [];
+  const handlers = new Map<string, string>();
   const server = await rpcServer(handlers);
   process.env.SST_SERVER = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
@@ -183,5 +186,3 @@ export const synthesize = async (stage: string, program: () => Promise<unknown> 
     server.close();
   }
 };
-
-export const ofType = (synthesis: Synthesis, type: string): Recorded[] => synthesis.resources.filter((r) => r.type === type);
