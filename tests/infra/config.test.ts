@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { routeKey } from "../../stacks/naming.js";
 import { registries } from "../../stacks/registries.js";
-import { ofType, routes, table } from "./resources.js";
+import { environmentOf, handlerOf, ofType, routes, table } from "./resources.js";
 import { type AppConfig, loadConfig, type Synthesis, synthesize } from "./synthesize.js";
 
 // `sst.config.ts` itself, deployed to `prod` with the real route table and projection registry.
@@ -36,14 +36,18 @@ describe("sst.config.ts", () => {
     expect(ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping")).toHaveLength(registries.projections.length);
   });
 
-  it("every handler a function points at exists and exports a function", async () => {
-    expect(s.handlers.size).toBe(registries.routes.length + registries.projections.length);
-    for (const handler of s.handlers.values()) {
-      const [file, exported] = [handler.slice(0, handler.lastIndexOf(".")), handler.slice(handler.lastIndexOf(".") + 1)];
-      const source = resolve(root, `${file}.ts`);
+  it("every handler a function points at exists and, loaded with that function's environment, exports a function", async () => {
+    const functions = ofType(s, "aws:lambda/function:Function");
+    expect(functions).toHaveLength(registries.routes.length + registries.projections.length);
+    for (const fn of functions) {
+      const handler = handlerOf(s, fn) ?? "";
+      const dot = handler.lastIndexOf(".");
+      const source = resolve(root, `${handler.slice(0, dot)}.ts`);
       expect(existsSync(source), handler).toBe(true);
+      // As on a cold start: the module is loaded with the variables the function is given.
+      Object.assign(process.env, environmentOf(fn));
       const module = (await import(source)) as Record<string, unknown>;
-      expect(typeof module[exported], handler).toBe("function");
+      expect(typeof module[handler.slice(dot + 1)], handler).toBe("function");
     }
   });
 
