@@ -21,6 +21,7 @@ export const fixtureProjections: readonly ProjectionSpec[] = [
     batch: { batchSize: 25, maximumBatchingWindowSeconds: 2, maximumRetryAttempts: 3, bisectBatchOnFunctionError: false, parallelizationFactor: 4 },
     stores: ["search"],
   },
+  { name: "fixture-ranking", eventTypes: ["OrderPlaced"], batch, stores: ["redis"] },
   { name: "fixture-integration", eventTypes: ["OrderPlaced"], batch, stores: ["bus"] },
 ];
 
@@ -32,5 +33,8 @@ const filterCriteria = (projection: ProjectionSpec): FilterPattern => ({
 export const fixtureRegistries: Registries = {
   routes: [...registries.routes, ...fixtureRoutes],
   projections: [...registries.projections, ...fixtureProjections],
-  filterCriteria: (p) => (fixtureProjections.includes(p) ? filterCriteria(p) : registries.filterCriteria(p)),
+  filterCriteria: (p) => {
+    const real = registries.projections.find((r) => r.name === p.name);
+    return real === undefined ? filterCriteria(p) : registries.filterCriteria(real);
+  },
 };

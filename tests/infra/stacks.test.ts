@@ -220,7 +220,14 @@ describe("functions", () => {
     const search = functionOfMapping(s, mappingOf("fixture-search"));
     expect(inVpc(search)).toBe(true);
     expect(environmentOf(search).OPENSEARCH_URL).toMatch(/^https:\/\//);
-    expect(inVpc(functionOfMapping(s, mappingOf("fixture-view")))).toBe(false);
+    expect(environmentOf(search).REDIS_URL).toBeUndefined();
+    const ranking = functionOfMapping(s, mappingOf("fixture-ranking"));
+    expect(inVpc(ranking)).toBe(true);
+    expect(environmentOf(ranking).REDIS_URL).toMatch(/^rediss:\/\/default:[^@]+@.+:6379$/);
+    expect(environmentOf(ranking).OPENSEARCH_URL).toBeUndefined();
+    const view = functionOfMapping(s, mappingOf("fixture-view"));
+    expect(inVpc(view)).toBe(false);
+    expect(Object.keys(environmentOf(view)).filter((k) => /REDIS|OPENSEARCH|BUS/.test(k))).toEqual([]);
   });
 
   it("a projector that publishes integration events may put events on the bus and nothing more", () => {

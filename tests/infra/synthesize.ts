@@ -11,12 +11,14 @@ import { join, resolve } from "node:path";
  * globals set as `sst deploy` sets them, and a small stand-in for the SST CLI's RPC server.
  */
 
+// Pulumi inputs are whatever each resource type takes: tests read them as plain data.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Inputs = Record<string, any>;
+
 export interface Recorded {
   readonly type: string;
   readonly name: string;
-  // Pulumi inputs are whatever each resource type takes: tests read them as plain data.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly inputs: Record<string, any>;
+  readonly inputs: Inputs;
   readonly retainOnDelete: boolean;
 }
 
@@ -47,24 +49,24 @@ const arnOf = (type: string, name: string): string => {
   return `arn:aws:${service}:${region}:${account}:${type.split(":").pop()}/${name}`;
 };
 
-/** What AWS would answer for the attributes the components read back from their resources. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const stateOf = (type: string, name: string, inputs: Record<string, any>): Record<string, unknown> => {
+/** What AWS would answer for the attributes the components read back, per resource type. */
+const answers: Record<string, (physical: string, arn: string, inputs: Inputs) => Record<string, unknown>> = {
+  "aws:dynamodb/table:Table": (_, arn) => ({ streamArn: `${arn}/stream/2025-01-01T00:00:00.000` }),
+  "aws:sqs/queue:Queue": (physical) => ({ url: `https://sqs.${region}.amazonaws.com/${account}/${physical}` }),
+  "aws:opensearch/domain:Domain": (physical) => ({ endpoint: `${physical}.${region}.es.amazonaws.com`, domainName: physical }),
+  "aws:elasticache/replicationGroup:ReplicationGroup": (physical, _, inputs) => ({
+    primaryEndpointAddress: `${physical}.cache.amazonaws.com`,
+    clusterEnabled: false,
+    port: inputs.port ?? 6379,
+  }),
+  "random:index/randomPassword:RandomPassword": (physical) => ({ result: `${physical}-secret` }),
+  "aws:apigatewayv2/api:Api": (physical, arn) => ({ apiEndpoint: `https://${physical}.execute-api.${region}.amazonaws.com`, executionArn: arn }),
+};
+
+const stateOf = (type: string, name: string, inputs: Inputs): Record<string, unknown> => {
   const physical = inputs.name ?? `${name}-physical`;
   const arn = arnOf(type, physical);
-  const extra: Record<string, unknown> =
-    type === "aws:dynamodb/table:Table"
-      ? { streamArn: `${arn}/stream/2025-01-01T00:00:00.000` }
-      : type === "aws:sqs/queue:Queue"
-        ? { url: `https://sqs.${region}.amazonaws.com/${account}/${physical}` }
-        : type === "aws:opensearch/domain:Domain"
-          ? { endpoint: `${physical}.${region}.es.amazonaws.com`, domainName: physical }
-          : type === "aws:elasticache/replicationGroup:ReplicationGroup"
-            ? { primaryEndpointAddress: `${physical}.cache.amazonaws.com`, clusterEnabled: false, port: inputs.port ?? 6379 }
-            : type === "aws:apigatewayv2/api:Api"
-              ? { apiEndpoint: `https://${physical}.execute-api.${region}.amazonaws.com`, executionArn: arn }
-              : {};
-  return { ...inputs, name: physical, arn, id: `${name}-id`, ...extra };
+  return { ...inputs, name: physical, arn, id: `${name}-id`, ...answers[type]?.(physical, arn, inputs) };
 };
 
 interface Statement {
@@ -78,8 +80,7 @@ const policyDocument = (statements: readonly Statement[] = []) =>
     Statement: statements.map((s) => ({ Effect: s.effect ?? "Allow", Action: s.actions ?? [], Resource: s.resources ?? [] })),
   });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const invoke = (token: string, inputs: Record<string, any>): Record<string, unknown> => {
+const invoke = (token: string, inputs: Inputs): Record<string, unknown> => {
   if (token.includes("getRegion")) return { name: region, region, id: region };
   if (token.includes("getPartition")) return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
   if (token.includes("getCallerIdentity")) return { accountId: account, arn: `arn:aws:iam::${account}:root`, userId: "mock" };
