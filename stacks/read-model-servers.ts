@@ -19,7 +19,8 @@ export const readModelServers = (): ReadModelServers => {
     routeTableIds: vpc.nodes.privateRouteTables.apply((tables) => tables.map((t) => t.id)),
   });
   const search = new sst.aws.OpenSearch("Search", {
-    dev: { url: "http://localhost:9200" },
+    // The local server runs without the security plugin and ignores these; SST insists on a password.
+    dev: { url: "http://localhost:9200", username: "admin", password: "local-no-security" },
     transform: {
       domain: (args) => {
         // A one-node domain lives in one subnet; SST leaves domains public unless told otherwise.

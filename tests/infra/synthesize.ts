@@ -122,11 +122,16 @@ export const loadConfig = async (): Promise<AppConfig> => {
 };
 
 /**
- * Declares `program` for `stage` with the app settings of `sst.config.ts`, as `sst deploy` would
+ * Declares `program` for `stage` with the app settings of `sst.config.ts`, as `sst deploy` (or,
+ * with `dev`, `sst dev`) would
  * (including SST's own stack transformations, such as retaining tables when removal is `retain`).
  * One synthesis per process: Pulumi's runtime is global.
  */
-export const synthesize = async (stage: string, program: () => Promise<unknown> | unknown): Promise<Synthesis> => {
+export const synthesize = async (
+  stage: string,
+  program: () => Promise<unknown> | unknown,
+  options: { readonly dev?: boolean } = {},
+): Promise<Synthesis> => {
   const app = (await loadConfig()).app({ stage });
   const resources: Recorded[] = [];
   const retained = new Map<string, boolean>();
@@ -148,9 +153,9 @@ export const synthesize = async (stage: string, program: () => Promise<unknown> 
     );
     Object.assign(globalThis, {
       $app: { ...app, stage, providers: {} },
-      $dev: false,
+      $dev: options.dev === true,
       $cli: {
-        command: "deploy",
+        command: options.dev === true ? "dev" : "deploy",
         rpc: process.env.SST_SERVER,
         paths: { home: root, root, work: join(root, ".sst"), platform },
         state: { version: {} },
