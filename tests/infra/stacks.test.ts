@@ -173,6 +173,23 @@ describe("projectors", () => {
   });
 });
 
+describe("read-model servers", () => {
+  it("OpenSearch and Redis live in the VPC's private subnets, where functions reach DynamoDB through a gateway endpoint", () => {
+    const privateSubnets = ofType(s, "aws:ec2/subnet:Subnet")
+      .filter((r) => r.name.startsWith("NetworkPrivateSubnet"))
+      .map((r) => `${r.name}-id`);
+    expect(privateSubnets).toHaveLength(2);
+    const domain = one(s, "aws:opensearch/domain:Domain", "SearchDomain").inputs;
+    expect(domain.vpcOptions.subnetIds).toEqual([privateSubnets[0]]);
+    expect(domain.vpcOptions.securityGroupIds).toEqual(["NetworkSecurityGroup-id"]);
+    expect(one(s, "aws:elasticache/subnetGroup:SubnetGroup", "CacheSubnetGroup").inputs.subnetIds).toEqual(privateSubnets);
+    expect(one(s, "aws:elasticache/replicationGroup:ReplicationGroup", "CacheCluster").inputs).toMatchObject({ engine: "valkey", transitEncryptionEnabled: true });
+    const endpoint = one(s, "aws:ec2/vpcEndpoint:VpcEndpoint", "NetworkDynamoEndpoint").inputs;
+    expect(endpoint).toMatchObject({ serviceName: "com.amazonaws.eu-west-1.dynamodb", vpcEndpointType: "Gateway" });
+    expect(endpoint.routeTableIds).toEqual(["NetworkPrivateRouteTable1-id", "NetworkPrivateRouteTable2-id"]);
+  });
+});
+
 describe("functions", () => {
   const lambdas = () => ofType(s, "aws:lambda/function:Function");
   const tableArns = () => [arnOf(table(s, "Events")), arnOf(table(s, "Views"))];
