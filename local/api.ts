@@ -1,3 +1,4 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { lambdaFor } from "../handlers/http/lambda.js";
 import { buildRoutes } from "../handlers/http/routes.js";
 import { createRuntime, type Runtime, type RuntimeConfig } from "../handlers/http/runtime.js";
@@ -13,6 +14,8 @@ export interface LocalApiOptions extends RuntimeConfig {
   /** Default 3000; 0 picks a free port. */
   readonly port?: number;
   readonly auth?: LocalAuthConfig;
+  /** The request log; the handlers' own by default. */
+  readonly logger?: Logger;
 }
 
 export interface LocalApi {
@@ -35,7 +38,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   const routes = buildRoutes(() => runtime);
   const auth = options.auth ?? localAuthConfig();
   const keys = await loadOrCreateKeys(auth.keyDir);
-  const handlers = Object.fromEntries(routes.map((r) => [r.operationId, lambdaFor(r)]));
+  const handlers = Object.fromEntries(routes.map((r) => [r.operationId, lambdaFor(r, options.logger ? { logger: options.logger } : {})]));
   const server = await startApiServer({ routes, handlers, keys, authorize: makeJwtAuthorizer(keys, auth), port: options.port ?? 3000 });
   return {
     server,
