@@ -26,6 +26,10 @@ export default tseslint.config(
   restrict(["store/**"], forbid(["domain", "projections", "handlers", "stacks", "local", "cli", "tests", "bench"], "store/ imports only events/ and the AWS SDK")),
   restrict(["projections/**"], forbid(["domain", "handlers", "stacks", "local", "cli", "tests", "bench"], "projections/ never imports domain/ or anything below it")),
   restrict(["handlers/**"], forbid(["stacks", "local", "cli", "tests", "bench"], "handlers/ imports only the layers above it")),
-  restrict(["stacks/**"], forbid(["domain", "store", "local", "cli", "tests", "bench"], "stacks/ imports only the handler and projection registries")),
+  restrict(["stacks/**"], [
+    ...forbid(["domain", "local", "cli", "tests", "bench"], "stacks/ imports only the handler and projection registries"),
+    // The one exception: the table definitions, shared with the local runtime and the tests.
+    { regex: `^${layer("store")}(?!tables\\.js$)`, message: "stacks/ takes only the table definitions from store/ (DESIGN.md, one-way rule)" },
+  ]),
   restrict(["cli/**"], forbid(["tests", "bench"], "cli/ does not import tests")),
 );

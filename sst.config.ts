@@ -1,7 +1,7 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
-// Minimal until the infrastructure issue: the stacks are generated from the route table
-// and the projection registry there. Data is retained and protected in `prod`.
+// The backend is generated from the route table and the projection registry (`stacks/`).
+// Data is retained and protected in `prod`; other stages are removed with `sst remove`.
 export default $config({
   app(input) {
     return {
@@ -12,6 +12,8 @@ export default $config({
     };
   },
   async run() {
-    return {};
+    const { bookstore } = await import("./stacks/index.js");
+    const { registries } = await import("./stacks/registries.js");
+    return bookstore(registries);
   },
 });

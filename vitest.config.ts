@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 // Tests run on the machine's Node 20, and the warning would bury their output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-// Unit tests need no server; everything else runs against the real local servers, started once.
+// Unit and infrastructure tests need no server; everything else runs against the real local
+// servers, started once.
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -12,9 +13,10 @@ export default defineConfig({
     pool: "forks",
     projects: [
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "infra", include: ["tests/infra/**/*.test.ts"] } },
       {
         extends: true,
-        test: { name: "servers", include: ["tests/**/*.test.ts"], exclude: ["tests/unit/**"], globalSetup: ["tests/setup/servers.ts"] },
+        test: { name: "servers", include: ["tests/**/*.test.ts"], exclude: ["tests/unit/**", "tests/infra/**"], globalSetup: ["tests/setup/servers.ts"] },
       },
     ],
   },

@@ -1,0 +1,28 @@
+import { alarms } from "./alarms.js";
+import { api } from "./api.js";
+import type { ProjectionSpec, Registries } from "./inputs.js";
+import { projectors } from "./projectors.js";
+import { readModelServers } from "./read-model-servers.js";
+import { tables } from "./tables.js";
+
+/** The whole backend, generated from the route table and the projection registry. */
+export const bookstore = <P extends ProjectionSpec>(registries: Registries<P>) => {
+  const data = tables();
+  const servers = readModelServers();
+  // Integration events for other systems (shipping, mail); projections with `stores: ["bus"]` publish here.
+  const bus = new sst.aws.Bus("Integration");
+  const http = api(registries.routes, data, servers);
+  const subscribed = projectors(registries, data, servers, bus);
+  const topic = alarms(subscribed);
+  return {
+    api: http.api.url,
+    userPool: http.users.id,
+    userPoolClient: http.web.id,
+    eventsTable: data.events.name,
+    viewsTable: data.views.name,
+    bus: bus.name,
+    search: servers.search.url,
+    alarms: topic.arn,
+    deadLetters: Object.fromEntries(subscribed.map((p) => [p.projection, p.deadLetters.url])),
+  };
+};

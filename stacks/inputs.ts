@@ -1,0 +1,34 @@
+import type { Route } from "../handlers/http/route.js";
+
+/** What the infrastructure needs of a route: the rest of the route table is the handler's business. */
+export type RouteSpec = Pick<Route<unknown, unknown, unknown, unknown>, "operationId" | "method" | "path" | "auth">;
+
+/** Read models a projector writes besides the views table; each one is linked only where declared. */
+export type ReadModelStore = "search" | "cache" | "bus";
+
+/** The shape of a projection in the registry, as far as its stream subscription goes. */
+export interface ProjectionSpec {
+  /** Kebab case, unique; also names the handler file `handlers/stream/<name>.ts`. */
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  readonly batch: {
+    readonly batchSize: number;
+    readonly maximumBatchingWindowSeconds: number;
+    readonly maximumRetryAttempts: number;
+    readonly bisectBatchOnFunctionError: boolean;
+    readonly parallelizationFactor: number;
+  };
+  /** Absent: the projector only writes the views table. */
+  readonly stores?: readonly ReadModelStore[];
+}
+
+/** A Lambda filter pattern over a stream record (EventBridge pattern syntax). */
+export type FilterPattern = { readonly [key: string]: FilterPattern | readonly string[] };
+
+/** The two registries the whole backend is generated from. */
+export interface Registries<P extends ProjectionSpec = ProjectionSpec> {
+  readonly routes: readonly RouteSpec[];
+  readonly projections: readonly P[];
+  /** The registry's own definition of which records reach a projection. */
+  readonly filterCriteria: (projection: P) => FilterPattern;
+}

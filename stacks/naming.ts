@@ -1,0 +1,18 @@
+import type { ProjectionSpec, RouteSpec } from "./inputs.js";
+
+/** SST component names are PascalCase letters and digits: `cart-view` becomes `CartView`. */
+export const componentName = (name: string): string =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== "")
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join("");
+
+/** Each route's Lambda is the export named after its operationId in the one HTTP entry module. */
+export const routeHandler = (route: Pick<RouteSpec, "operationId">): string => `handlers/http/api.${route.operationId}`;
+
+/** Each projector has an entry file of its own, named after the projection, exporting `handler`. */
+export const projectorHandler = (projection: Pick<ProjectionSpec, "name">): string => `handlers/stream/${projection.name}.handler`;
+
+/** `GET /books/{bookId}`: the route key API Gateway and SST use. */
+export const routeKey = (route: Pick<RouteSpec, "method" | "path">): string => `${route.method} ${route.path}`;

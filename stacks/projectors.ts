@@ -1,0 +1,75 @@
+import { publishTo, sendTo, writeViews } from "./access.js";
+import { busEnvironment, cacheEnvironment, searchEnvironment, tableEnvironment } from "./environment.js";
+import type { ProjectionSpec, ReadModelStore, Registries } from "./inputs.js";
+import { type Access, lambda, mergeAccess } from "./lambda.js";
+import { componentName, projectorHandler } from "./naming.js";
+import type { ReadModelServers } from "./read-model-servers.js";
+import type { Tables } from "./tables.js";
+
+export interface Projector {
+  readonly projection: string;
+  readonly functionName: $util.Output<string>;
+  readonly deadLetters: sst.aws.Queue;
+}
+
+const storeAccess = (store: ReadModelStore, servers: ReadModelServers, bus: sst.aws.Bus): Partial<Access> => {
+  switch (store) {
+    case "search":
+      return { environment: searchEnvironment(servers), links: [servers.search], inVpc: true };
+    case "cache":
+      return { environment: cacheEnvironment(servers), links: [servers.cache], inVpc: true };
+    case "bus":
+      return { grants: [publishTo(bus)], environment: busEnvironment(bus) };
+  }
+};
+
+const projectorAccess = (p: ProjectionSpec, tables: Tables, servers: ReadModelServers, bus: sst.aws.Bus, deadLetters: sst.aws.Queue): Access => {
+  const stores = p.stores ?? [];
+  // The VPC has no NAT (it would cost more than the rest at idle): EventBridge is out of reach there.
+  if (stores.includes("bus") && stores.some((s) => s !== "bus"))
+    throw new Error(`projection ${p.name}: publishing to the bus and writing to search or cache need separate projections`);
+  return mergeAccess(
+    { grants: [writeViews(tables.views), sendTo(deadLetters)], environment: tableEnvironment(tables) },
+    ...stores.map((s) => storeAccess(s, servers, bus)),
+  );
+};
+
+/**
+ * One stream subscriber per projection of the registry: only event items of the types it
+ * handles reach it, in batches as the projection asks, reporting partial failures; records
+ * that still fail after the retries are recorded in the projection's dead-letter queue.
+ */
+export const projectors = <P extends ProjectionSpec>(
+  registry: Pick<Registries<P>, "projections" | "filterCriteria">,
+  tables: Tables,
+  servers: ReadModelServers,
+  bus: sst.aws.Bus,
+): Projector[] =>
+  registry.projections.map((p) => {
+    const name = componentName(p.name);
+    // Holds failure records (shard, sequence range) for 14 days, long enough to redrive after a weekend.
+    const deadLetters = new sst.aws.Queue(`${name}DeadLetters`, { transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } } });
+    const subscriber = tables.events.subscribe(
+      `${name}Projector`,
+      lambda(projectorHandler(p), projectorAccess(p, tables, servers, bus, deadLetters), servers, {
+        timeout: "60 seconds",
+        description: `projection ${p.name}`,
+      }),
+      {
+        filters: [registry.filterCriteria(p)],
+        transform: {
+          eventSourceMapping: (args) => {
+            args.startingPosition = "TRIM_HORIZON";
+            args.batchSize = p.batch.batchSize;
+            args.maximumBatchingWindowInSeconds = p.batch.maximumBatchingWindowSeconds;
+            args.maximumRetryAttempts = p.batch.maximumRetryAttempts;
+            args.bisectBatchOnFunctionError = p.batch.bisectBatchOnFunctionError;
+            args.parallelizationFactor = p.batch.parallelizationFactor;
+            args.functionResponseTypes = ["ReportBatchItemFailures"];
+            args.destinationConfig = { onFailure: { destinationArn: deadLetters.arn } };
+          },
+        },
+      },
+    );
+    return { projection: p.name, functionName: subscriber.apply((s) => s.nodes.function.name), deadLetters };
+  });

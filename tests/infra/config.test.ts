@@ -1,0 +1,55 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { routeKey } from "../../stacks/naming.js";
+import { registries } from "../../stacks/registries.js";
+import { ofType, routes, table } from "./resources.js";
+import { type AppConfig, loadConfig, type Synthesis, synthesize } from "./synthesize.js";
+
+// `sst.config.ts` itself, deployed to `prod` with the real route table and projection registry.
+let config: AppConfig;
+let s: Synthesis;
+beforeAll(async () => {
+  config = await loadConfig();
+  s = await synthesize("prod", () => config.run());
+}, 300_000);
+
+const root = resolve(import.meta.dirname, "../..");
+
+describe("sst.config.ts", () => {
+  it("retains and protects prod, and lets other stages be removed", () => {
+    expect(config.app({ stage: "prod" })).toMatchObject({ name: "bookstore", removal: "retain", protect: true });
+    expect(config.app({ stage: "dev" })).toMatchObject({ name: "bookstore", removal: "remove", protect: false });
+    expect(s.outputs._protect).toBe(true);
+  });
+
+  it("in prod the tables survive removal, refuse deletion and keep point-in-time backups", () => {
+    for (const t of [table(s, "Events"), table(s, "Views")]) {
+      expect(t.retainOnDelete, t.name).toBe(true);
+      expect(t.inputs.deletionProtectionEnabled, t.name).toBe(true);
+      expect(t.inputs.pointInTimeRecovery, t.name).toEqual({ enabled: true });
+    }
+  });
+
+  it("serves exactly the real route table", () => {
+    expect(routes(s).map((r) => r.inputs.routeKey as string).sort()).toEqual(registries.routes.map(routeKey).sort());
+    expect(ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping")).toHaveLength(registries.projections.length);
+  });
+
+  it("every handler a function points at exists and exports a function", async () => {
+    expect(s.handlers.size).toBe(registries.routes.length + registries.projections.length);
+    for (const handler of s.handlers.values()) {
+      const [file, exported] = [handler.slice(0, handler.lastIndexOf(".")), handler.slice(handler.lastIndexOf(".") + 1)];
+      const source = resolve(root, `${file}.ts`);
+      expect(existsSync(source), handler).toBe(true);
+      const module = (await import(source)) as Record<string, unknown>;
+      expect(typeof module[exported], handler).toBe("function");
+    }
+  });
+
+  it("outputs what a client and an operator need", () => {
+    expect(Object.keys(s.outputs)).toEqual(
+      expect.arrayContaining(["api", "userPool", "userPoolClient", "eventsTable", "viewsTable", "bus", "search", "alarms", "deadLetters"]),
+    );
+  });
+});

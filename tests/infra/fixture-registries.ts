@@ -1,0 +1,36 @@
+import type { FilterPattern, ProjectionSpec, Registries, RouteSpec } from "../../stacks/inputs.js";
+import { registries } from "../../stacks/registries.js";
+
+/**
+ * The real registries plus entries that exist nowhere else: what `stacks/` makes of them shows
+ * that a new route or projection reaches the infrastructure with no change to `stacks/`.
+ */
+export const fixtureRoutes: readonly RouteSpec[] = [
+  { operationId: "fixturePublicLookup", method: "GET", path: "/fixture/{thingId}", auth: "public" },
+  { operationId: "fixtureCustomerCommand", method: "POST", path: "/fixture/things", auth: "customer" },
+  { operationId: "fixtureAdminCommand", method: "DELETE", path: "/fixture/things/{thingId}", auth: "admin" },
+];
+
+const batch = { batchSize: 100, maximumBatchingWindowSeconds: 0, maximumRetryAttempts: 5, bisectBatchOnFunctionError: true, parallelizationFactor: 1 };
+
+export const fixtureProjections: readonly ProjectionSpec[] = [
+  { name: "fixture-view", eventTypes: ["CartItemAdded", "CartCheckedOut"], batch },
+  {
+    name: "fixture-search",
+    eventTypes: ["BookAdded", "BookPriceChanged"],
+    batch: { batchSize: 25, maximumBatchingWindowSeconds: 2, maximumRetryAttempts: 3, bisectBatchOnFunctionError: false, parallelizationFactor: 4 },
+    stores: ["search"],
+  },
+  { name: "fixture-integration", eventTypes: ["OrderPlaced"], batch, stores: ["bus"] },
+];
+
+/** The pattern DESIGN.md asks for: event items only (not idempotency records or snapshots), of the projection's types. */
+const filterCriteria = (projection: ProjectionSpec): FilterPattern => ({
+  dynamodb: { NewImage: { kind: { S: ["event"] }, type: { S: [...projection.eventTypes] } } },
+});
+
+export const fixtureRegistries: Registries = {
+  routes: [...registries.routes, ...fixtureRoutes],
+  projections: [...registries.projections, ...fixtureProjections],
+  filterCriteria: (p) => (fixtureProjections.includes(p) ? filterCriteria(p) : registries.filterCriteria(p)),
+};

@@ -1,0 +1,254 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { componentName, projectorHandler, routeHandler, routeKey } from "../../stacks/naming.js";
+import { registries } from "../../stacks/registries.js";
+import { eventsTable, keys } from "../../store/tables.js";
+import { fixtureProjections, fixtureRegistries, fixtureRoutes } from "./fixture-registries.js";
+import {
+  actionsOn,
+  allStatements,
+  arnOf,
+  environmentOf,
+  functionOfMapping,
+  functionOfRoute,
+  handlerOf,
+  itemActionsOn,
+  ofType,
+  one,
+  routeNamed,
+  routes,
+  statementsOf,
+  table,
+} from "./resources.js";
+import { type Synthesis, synthesize } from "./synthesize.js";
+
+// The stacks of a `dev` stage, built from the real registries plus a fixture route and projection
+// per kind, under Pulumi's mocks with SST's real components.
+let s: Synthesis;
+beforeAll(async () => {
+  const { bookstore } = await import("../../stacks/index.js");
+  s = await synthesize("dev", () => bookstore(fixtureRegistries));
+}, 300_000);
+
+const mappingOf = (name: string) => one(s, "aws:lambda/eventSourceMapping:EventSourceMapping", `EventsSubscriber${componentName(name)}ProjectorEventSourceMapping`);
+const deadLettersOf = (name: string) => one(s, "aws:sqs/queue:Queue", `${componentName(name)}DeadLettersQueue`);
+const reads = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"];
+
+describe("tables", () => {
+  it("the events table has the event store's keys and index, a NEW_IMAGE stream and a TTL on idempotency records", () => {
+    const events = table(s, "Events").inputs;
+    const defined = eventsTable("events");
+    expect(events.attributes).toEqual(defined.AttributeDefinitions?.map((a) => ({ name: a.AttributeName, type: a.AttributeType })));
+    expect([events.hashKey, events.rangeKey]).toEqual([keys.pk, keys.sk]);
+    expect(events.globalSecondaryIndexes).toEqual([{ name: keys.byTime.indexName, hashKey: keys.byTime.pk, rangeKey: keys.byTime.sk, projectionType: "ALL" }]);
+    expect(events.streamEnabled).toBe(true);
+    expect(events.streamViewType).toBe("NEW_IMAGE");
+    expect(events.ttl).toEqual({ attributeName: keys.ttl, enabled: true });
+    expect(events.billingMode).toBe("PAY_PER_REQUEST");
+  });
+
+  it("the views table has no stream", () => {
+    expect(table(s, "Views").inputs.streamEnabled).toBe(false);
+  });
+
+  it("outside prod the tables can be removed", () => {
+    for (const t of [table(s, "Events"), table(s, "Views")]) {
+      expect(t.retainOnDelete).toBe(false);
+      expect(t.inputs.deletionProtectionEnabled).toBe(false);
+    }
+  });
+});
+
+describe("API", () => {
+  it("every route of the route table has exactly one API route, and there are no others", () => {
+    const declared = routes(s).map((r) => r.inputs.routeKey as string);
+    expect(declared.sort()).toEqual(fixtureRegistries.routes.map(routeKey).sort());
+  });
+
+  it("customer and admin routes pass the Cognito JWT authorizer, public routes none", () => {
+    const authorizer = one(s, "aws:apigatewayv2/authorizer:Authorizer", "ApiAuthorizerCognitoAuthorizer");
+    for (const route of fixtureRegistries.routes) {
+      const declared = routeNamed(s, routeKey(route)).inputs;
+      if (route.auth === "public") {
+        expect(declared.authorizationType, routeKey(route)).toBe("NONE");
+        expect(declared.authorizerId, routeKey(route)).toBeUndefined();
+      } else {
+        expect(declared.authorizationType, routeKey(route)).toBe("JWT");
+        expect(declared.authorizerId, routeKey(route)).toBe(`${authorizer.name}-id`);
+      }
+    }
+  });
+
+  it("the authorizer accepts the tokens Cognito issues to the web client", () => {
+    const { authorizerType, jwtConfiguration, identitySources } = one(s, "aws:apigatewayv2/authorizer:Authorizer", "ApiAuthorizerCognitoAuthorizer").inputs;
+    const pool = one(s, "aws:cognito/userPool:UserPool", "UsersUserPool");
+    const client = one(s, "aws:cognito/userPoolClient:UserPoolClient", "WebClient");
+    expect(authorizerType).toBe("JWT");
+    expect(identitySources).toEqual(["$request.header.Authorization"]);
+    expect(jwtConfiguration).toEqual({ issuer: `https://cognito-idp.eu-west-1.amazonaws.com/${pool.name}-id`, audiences: [`${client.name}-id`] });
+  });
+
+  it("each route runs a function of its own: the route's export of handlers/http/api.ts", () => {
+    const functions = fixtureRegistries.routes.map((route) => {
+      const fn = functionOfRoute(s, routeNamed(s, routeKey(route)));
+      expect(handlerOf(s, fn), routeKey(route)).toBe(routeHandler(route));
+      return fn.name;
+    });
+    expect(new Set(functions).size).toBe(fixtureRegistries.routes.length);
+  });
+
+  it("is throttled, answers CORS preflights for the route table's methods and headers, and logs access", () => {
+    const stage = one(s, "aws:apigatewayv2/stage:Stage", "ApiStage").inputs;
+    expect(stage.defaultRouteSettings.throttlingRateLimit).toBeGreaterThan(0);
+    expect(stage.defaultRouteSettings.throttlingBurstLimit).toBeGreaterThan(0);
+    const logGroup = one(s, "aws:cloudwatch/logGroup:LogGroup", "ApiAccessLog");
+    expect(stage.accessLogSettings.destinationArn).toBe(arnOf(logGroup));
+    expect(JSON.parse(stage.accessLogSettings.format)).toHaveProperty("routeKey");
+    const cors = one(s, "aws:apigatewayv2/api:Api", "ApiApi").inputs.corsConfiguration;
+    expect(cors.allowMethods.sort()).toEqual([...new Set(fixtureRegistries.routes.map((r) => r.method))].sort());
+    expect(cors.allowHeaders).toEqual(expect.arrayContaining(["authorization", "content-type", "idempotency-key", "x-correlation-id"]));
+  });
+});
+
+describe("projectors", () => {
+  it("every projection of the registry has exactly one event source mapping, on the events stream", () => {
+    const mappings = ofType(s, "aws:lambda/eventSourceMapping:EventSourceMapping");
+    expect(mappings).toHaveLength(fixtureRegistries.projections.length);
+    for (const p of fixtureRegistries.projections) {
+      const mapping = mappingOf(p.name);
+      expect(mapping.inputs.eventSourceArn).toBe(`${arnOf(table(s, "Events"))}/stream/2025-01-01T00:00:00.000`);
+      expect(handlerOf(s, functionOfMapping(s, mapping))).toBe(projectorHandler(p));
+    }
+  });
+
+  it("lets through only event items of the projection's types, with the registry's filter", () => {
+    for (const p of fixtureRegistries.projections) {
+      const filters = mappingOf(p.name).inputs.filterCriteria.filters as { pattern: string }[];
+      expect(filters).toHaveLength(1);
+      const pattern = JSON.parse(filters[0]?.pattern ?? "null");
+      expect(pattern).toEqual(fixtureRegistries.filterCriteria(p));
+      expect(pattern.dynamodb.NewImage.kind).toEqual({ S: ["event"] });
+      expect(pattern.dynamodb.NewImage.type).toEqual({ S: [...p.eventTypes] });
+    }
+  });
+
+  it("reads batches as the projection asks, from the oldest record, reporting partial failures", () => {
+    for (const p of fixtureRegistries.projections) {
+      expect(mappingOf(p.name).inputs).toMatchObject({
+        batchSize: p.batch.batchSize,
+        maximumBatchingWindowInSeconds: p.batch.maximumBatchingWindowSeconds,
+        maximumRetryAttempts: p.batch.maximumRetryAttempts,
+        bisectBatchOnFunctionError: p.batch.bisectBatchOnFunctionError,
+        parallelizationFactor: p.batch.parallelizationFactor,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        startingPosition: "TRIM_HORIZON",
+      });
+    }
+  });
+
+  it("sends records that keep failing to the projection's own dead-letter queue, which its function may write to", () => {
+    const queues = fixtureRegistries.projections.map((p) => {
+      const queue = arnOf(deadLettersOf(p.name));
+      const mapping = mappingOf(p.name);
+      expect(mapping.inputs.destinationConfig).toEqual({ onFailure: { destinationArn: queue } });
+      expect(actionsOn(statementsOf(s, functionOfMapping(s, mapping)), queue)).toEqual(["sqs:SendMessage"]);
+      return queue;
+    });
+    expect(new Set(queues).size).toBe(fixtureRegistries.projections.length);
+  });
+
+  it("raises alarms when a projector falls a minute behind the stream and when a dead letter arrives", () => {
+    const alarms = ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const topic = arnOf(one(s, "aws:sns/topic:Topic", "AlarmsTopic"));
+    for (const p of fixtureRegistries.projections) {
+      const fn = functionOfMapping(s, mappingOf(p.name));
+      const age = alarms.filter((a) => a.inputs.metricName === "IteratorAge" && a.inputs.dimensions.FunctionName === fn.inputs.name);
+      expect(age, p.name).toHaveLength(1);
+      expect(age[0]?.inputs).toMatchObject({ threshold: 60_000, comparisonOperator: "GreaterThanThreshold", alarmActions: [topic] });
+      const depth = alarms.filter(
+        (a) => a.inputs.metricName === "ApproximateNumberOfMessagesVisible" && a.inputs.dimensions.QueueName === deadLettersOf(p.name).inputs.name,
+      );
+      expect(depth, p.name).toHaveLength(1);
+      expect(depth[0]?.inputs).toMatchObject({ threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [topic] });
+    }
+  });
+});
+
+describe("functions", () => {
+  const lambdas = () => ofType(s, "aws:lambda/function:Function");
+  const tableArns = () => [arnOf(table(s, "Events")), arnOf(table(s, "Views"))];
+
+  it("no function may take a wildcard action on a table", () => {
+    const onTables = allStatements(s).filter((st) => st.Resource.some((r) => tableArns().some((t) => r === t || r.startsWith(`${t}/`))));
+    expect(onTables.length).toBeGreaterThan(0);
+    for (const st of onTables) for (const action of st.Action) expect(action).not.toContain("*");
+    for (const st of allStatements(s)) expect(st.Action).not.toContain("*");
+  });
+
+  it("queries only read; commands append events and only read views; projectors write only views", () => {
+    const [events, views] = tableArns() as [string, string];
+    for (const route of fixtureRegistries.routes) {
+      const granted = statementsOf(s, functionOfRoute(s, routeNamed(s, routeKey(route))));
+      if (route.method === "GET") expect(itemActionsOn(granted, events).sort(), routeKey(route)).toEqual([...reads].sort());
+      else expect(itemActionsOn(granted, events), routeKey(route)).toContain("dynamodb:PutItem");
+      expect(itemActionsOn(granted, views).sort(), routeKey(route)).toEqual([...reads].sort());
+    }
+    for (const p of fixtureRegistries.projections) {
+      const granted = statementsOf(s, functionOfMapping(s, mappingOf(p.name)));
+      expect(itemActionsOn(granted, events), p.name).toEqual([]);
+      expect(actionsOn(granted, `${events}/stream/2025-01-01T00:00:00.000`).sort(), p.name).toEqual(
+        ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"].sort(),
+      );
+      expect(itemActionsOn(granted, views), p.name).toEqual(expect.arrayContaining(["dynamodb:PutItem", "dynamodb:UpdateItem"]));
+    }
+  });
+
+  it("every function learns the tables' names from EVENTS_TABLE and VIEWS_TABLE", () => {
+    expect(lambdas()).toHaveLength(fixtureRegistries.routes.length + fixtureRegistries.projections.length);
+    for (const fn of lambdas())
+      expect(environmentOf(fn), fn.name).toMatchObject({ EVENTS_TABLE: table(s, "Events").inputs.name, VIEWS_TABLE: table(s, "Views").inputs.name });
+  });
+
+  it("functions that read search or the cache run in the VPC and get their addresses; the others do not", () => {
+    const inVpc = (fn: ReturnType<typeof lambdas>[number]) => fn.inputs.vpcConfig !== undefined;
+    for (const route of fixtureRegistries.routes) {
+      const fn = functionOfRoute(s, routeNamed(s, routeKey(route)));
+      const query = route.method === "GET";
+      expect(inVpc(fn), routeKey(route)).toBe(query);
+      expect(Object.keys(environmentOf(fn)).includes("OPENSEARCH_URL"), routeKey(route)).toBe(query);
+      expect(Object.keys(environmentOf(fn)).includes("REDIS_URL"), routeKey(route)).toBe(query);
+    }
+    const search = functionOfMapping(s, mappingOf("fixture-search"));
+    expect(inVpc(search)).toBe(true);
+    expect(environmentOf(search).OPENSEARCH_URL).toMatch(/^https:\/\//);
+    expect(inVpc(functionOfMapping(s, mappingOf("fixture-view")))).toBe(false);
+  });
+
+  it("a projector that publishes integration events may put events on the bus and nothing more", () => {
+    const fn = functionOfMapping(s, mappingOf("fixture-integration"));
+    const bus = arnOf(one(s, "aws:cloudwatch/eventBus:EventBus", "IntegrationBus"));
+    expect(environmentOf(fn).EVENT_BUS_NAME).toBe(one(s, "aws:cloudwatch/eventBus:EventBus", "IntegrationBus").inputs.name);
+    expect(actionsOn(statementsOf(s, fn), bus)).toEqual(["events:PutEvents"]);
+    expect(actionsOn(statementsOf(s, functionOfMapping(s, mappingOf("fixture-view"))), bus)).toEqual([]);
+  });
+
+  it("every function is Node.js 22 on arm64", () => {
+    for (const fn of lambdas()) {
+      expect(fn.inputs.runtime, fn.name).toBe("nodejs22.x");
+      expect(fn.inputs.architectures, fn.name).toEqual(["arm64"]);
+    }
+  });
+});
+
+describe("generated from the registries", () => {
+  it("a route and a projection that only the fixture knows are in the infrastructure, with no change to stacks/", () => {
+    const known = new Set(registries.routes.map(routeKey));
+    for (const route of fixtureRoutes) {
+      expect(known.has(routeKey(route))).toBe(false);
+      expect(routeNamed(s, routeKey(route)).inputs.authorizationType).toBe(route.auth === "public" ? "NONE" : "JWT");
+    }
+    for (const p of fixtureProjections) {
+      expect(registries.projections.some((r) => r.name === p.name)).toBe(false);
+      expect(mappingOf(p.name).inputs.batchSize).toBe(p.batch.batchSize);
+    }
+  });
+});
