@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Redis } from "ioredis";
 
 /** The views table: read models and dead letters, never the events. */
 export interface ViewsPort {
@@ -10,5 +11,10 @@ export interface ViewPorts {
   readonly views: ViewsPort;
 }
 
+/** Bestsellers and ratings; a key prefix on the client keeps tenants (and test files) apart. */
+export interface RedisPorts {
+  readonly redis: Redis;
+}
+
 /** Everything the registry's projections need together. */
-export type ProjectionPorts = ViewPorts;
+export type ProjectionPorts = ViewPorts & RedisPorts;

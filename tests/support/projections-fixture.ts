@@ -63,6 +63,8 @@ export interface Shop {
   readonly cancelledOrder: { readonly customerId: string; readonly orderId: string };
   /** A customer whose cart is still open: book 0 × 3 after a change, book 1 removed. */
   readonly browsing: string;
+  /** Book 0: 5, 4 and 2 stars, the 2 then changed to 5; book 1: two ratings only. */
+  readonly ratings: readonly { readonly bookId: string; readonly customerId: string }[];
 }
 
 /** A small day of trading through the command handler, so the read models see real events. */
@@ -91,5 +93,17 @@ export const tradeADay = async ({ commands }: CommandsFixture): Promise<Shop> =>
   for (const bookId of books) ok(await commands.handle({ type: "AddCartItem", customerId: browsing, bookId, quantity: 1 }, asCustomer(browsing)));
   ok(await commands.handle({ type: "ChangeCartItemQuantity", customerId: browsing, bookId: books[0], quantity: 3 }, asCustomer(browsing)));
   ok(await commands.handle({ type: "RemoveCartItem", customerId: browsing, bookId: books[1] }, asCustomer(browsing)));
-  return { books, paidOrder, cancelledOrder, browsing };
+  const ratings: { bookId: string; customerId: string }[] = [];
+  const rate = async (bookId: string, stars: number, customerId = ulid()) => {
+    ok(await commands.handle({ type: "RateBook", bookId, customerId, stars }, asCustomer(customerId)));
+    ratings.push({ bookId, customerId });
+    return customerId;
+  };
+  await rate(books[0], 5);
+  await rate(books[0], 4);
+  const changesMind = await rate(books[0], 2);
+  await rate(books[0], 5, changesMind);
+  await rate(books[1], 1);
+  await rate(books[1], 2);
+  return { books, paidOrder, cancelledOrder, browsing, ratings };
 };
