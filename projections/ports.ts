@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Client } from "@opensearch-project/opensearch";
 import type { Redis } from "ioredis";
 
 /** The views table: read models and dead letters, never the events. */
@@ -16,5 +17,10 @@ export interface RedisPorts {
   readonly redis: Redis;
 }
 
+/** The book search index: an OpenSearch client and the index (or alias) name. */
+export interface SearchPorts {
+  readonly search: { readonly client: Client; readonly index: string };
+}
+
 /** Everything the registry's projections need together. */
-export type ProjectionPorts = ViewPorts & RedisPorts;
+export type ProjectionPorts = ViewPorts & RedisPorts & SearchPorts;
