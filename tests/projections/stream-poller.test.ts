@@ -1,8 +1,10 @@
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { ulid } from "ulid";
 import type { StoredEvent } from "../../events/index.js";
 import { createStreamPoller } from "../../local/stream-poller.js";
+import { bestsellers, topBestsellers } from "../../projections/bestsellers.js";
 import { cartView, getCart } from "../../projections/cart-view.js";
 import { deadLetters } from "../../projections/dead-letters.js";
 import { getInventory, inventoryView } from "../../projections/inventory-view.js";
@@ -37,6 +39,24 @@ const watched = (projection: Projection<ViewPorts>, name: string, onApply: (even
     },
   };
   return { projection: p, seen };
+};
+
+/** The projection, in a process that dies half-way through the batch holding the first event `dies` picks. */
+const crashingAt = <P extends ViewPorts>(projection: Projection<P>, name: string, dies: (e: StoredEvent) => boolean) => {
+  let applied = 0;
+  const p: Projection<P> = {
+    ...projection,
+    name,
+    apply: async (events, ports) => {
+      for (const e of events) {
+        // The rest of the batch and its checkpoint never happen.
+        if (dies(e)) await new Promise(() => {});
+        await projection.apply([e], ports);
+        applied += 1;
+      }
+    },
+  };
+  return { projection: p, applied: () => applied };
 };
 
 describe("the local stream poller", () => {
@@ -85,21 +105,9 @@ describe("the local stream poller", () => {
 
   it("killed in the middle of a batch, a new poller resumes from the checkpoint: nothing lost, nothing counted twice", async () => {
     const name = `restart-${ulid()}`;
-    let applied = 0;
-    const crashing: Projection<ViewPorts> = {
-      ...inventoryView,
-      name,
-      apply: async (events, ports) => {
-        for (const e of events) {
-          // The process dies half-way: the rest of the batch and its checkpoint never happen.
-          if (e.type === "StockReserved") await new Promise(() => {});
-          await inventoryView.apply([e], ports);
-          applied += 1;
-        }
-      },
-    };
-    void pollerFor([crashing]).catchUp();
-    await expect.poll(() => applied, { timeout: 30_000 }).toBeGreaterThan(0);
+    const crashing = crashingAt(inventoryView, name, (e) => e.type === "StockReserved");
+    void pollerFor([crashing.projection]).catchUp();
+    await expect.poll(() => crashing.applied(), { timeout: 30_000 }).toBeGreaterThan(0);
 
     const bookId = ulid();
     ok(await f.commands.handle(addBook(bookId), asAdmin));
@@ -113,5 +121,22 @@ describe("the local stream poller", () => {
     const again = watched(inventoryView, name);
     await pollerFor([again.projection]).catchUp();
     expect(again.seen).toEqual([]);
+  });
+
+  it("killed and restarted, counts every bestseller unit exactly once", async () => {
+    const redis = new Redis(inject("redisUrl"), { keyPrefix: `poller-${ulid()}:` });
+    const redisPorts = { ...ports, redis };
+    const poller = (p: Projection<typeof redisPorts>) =>
+      createStreamPoller({ dynamo: f.client, streams: streamsClient(), eventsTable: f.names.events, projections: [p], ports: redisPorts, retryDelayMs: 5 });
+    const name = `bestsellers-${ulid()}`;
+    const crashing = crashingAt(bestsellers, name, (e) => e.type === "OrderCancelled");
+    void poller(crashing.projection).catchUp();
+    await expect.poll(() => crashing.applied(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await poller({ ...bestsellers, name }).catchUp();
+    expect(await topBestsellers(redis)).toEqual([
+      { bookId: shop.books[0], unitsSold: 2 },
+      { bookId: shop.books[1], unitsSold: 1 },
+    ]);
+    await redis.quit();
   });
 });
