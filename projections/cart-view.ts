@@ -1,7 +1,7 @@
 import { idOf, type StoredEvent } from "../events/index.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
-import { foldEach, foldIntoView, readView, type ViewKey } from "./stream-view.js";
+import { foldBatch, readView, type ViewKey } from "./stream-view.js";
 
 export interface CartViewLine {
   readonly bookId: string;
@@ -53,7 +53,7 @@ export const cartView: Projection<ViewPorts> = {
   version: 1,
   eventTypes: ["CartItemAdded", "CartItemQuantityChanged", "CartItemRemoved", "CartCleared", "CartCheckedOut"],
   batch: defaultBatch,
-  apply: (events, { views }) => foldEach(events, (e) => foldIntoView(views, key(idOf(e.streamId)), e, evolve)),
+  apply: (events, { views }) => foldBatch(views, events, (e) => key(idOf(e.streamId)), evolve),
 };
 
 export const getCart = async (views: ViewsPort, customerId: string): Promise<CartView> => {

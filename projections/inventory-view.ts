@@ -1,7 +1,7 @@
 import { idOf, type StoredEvent } from "../events/index.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
-import { foldEach, foldIntoView, readView, type ViewKey } from "./stream-view.js";
+import { foldBatch, readView, type ViewKey } from "./stream-view.js";
 
 export interface InventoryLevels {
   readonly onHand: number;
@@ -40,7 +40,7 @@ export const inventoryView: Projection<ViewPorts> = {
   version: 1,
   eventTypes: ["StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"],
   batch: defaultBatch,
-  apply: (events, { views }) => foldEach(events, (e) => foldIntoView(views, key(idOf(e.streamId)), e, evolve)),
+  apply: (events, { views }) => foldBatch(views, events, (e) => key(idOf(e.streamId)), evolve),
 };
 
 export const getInventory = async (views: ViewsPort, bookId: string): Promise<InventoryView> => {

@@ -29,22 +29,20 @@ describe("the projector as a Lambda handler", () => {
     const poison = streamRecord({ pk: `inventory#${ulid()}`, sk: 1, kind: "event", type: "StockReceived", data: "five" });
     const [bFirst, bSecond] = b.events;
     if (bFirst === undefined || bSecond === undefined) throw new Error("two receipts expected");
-    // b's second receipt comes before its first: it must wait, and so must what follows it.
-    const batch = streamEvent([...a.events, bSecond]);
-    const tail = streamEvent([...c.events, bFirst]);
-    const records = [...batch.Records, poison, ...tail.Records];
-
+    // b's second receipt comes without its first: it must wait, and so must what follows it.
+    const records = [...streamEvent([...a.events, bSecond]).Records, poison, ...streamEvent(c.events).Records];
     const { batchItemFailures } = await createProjector(inventoryView, ports)({ Records: records });
 
     const sequence = (i: number) => records[i]?.dynamodb?.SequenceNumber;
-    expect(batchItemFailures.map((x) => x.itemIdentifier)).toEqual([sequence(1), sequence(2), sequence(3), sequence(4)]);
+    expect(batchItemFailures.map((x) => x.itemIdentifier)).toEqual([sequence(1), sequence(2), sequence(3)]);
     expect(await getInventory(ports.views, a.bookId)).toMatchObject({ onHand: 2 });
-    expect(await getInventory(ports.views, b.bookId)).toMatchObject({ onHand: 3, version: 1 });
+    expect(await getInventory(ports.views, b.bookId)).toMatchObject({ onHand: 0, version: 0 });
     expect(await getInventory(ports.views, c.bookId)).toMatchObject({ onHand: 5 });
     expect(await deadLetters(ports.views).list(inventoryView.name)).toHaveLength(1);
 
-    // Sent again from the first failure, as the event source mapping does: everything lands once.
-    const again = await createProjector(inventoryView, ports)({ Records: records.slice(1) });
+    // The missing receipt arrives, then the batch again from its first failure, as the event
+    // source mapping sends it: everything lands once.
+    const again = await createProjector(inventoryView, ports)({ Records: [...streamEvent([bFirst]).Records, ...records.slice(1)] });
     expect(again.batchItemFailures).toEqual([]);
     expect(await getInventory(ports.views, b.bookId)).toMatchObject({ onHand: 7, version: 2 });
     expect(await getInventory(ports.views, c.bookId)).toMatchObject({ onHand: 5 });
