@@ -1,0 +1,20 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Redis } from "ioredis";
+
+/** The views table: read models and dead letters, never the events. */
+export interface ViewsPort {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export interface ViewPorts {
+  readonly views: ViewsPort;
+}
+
+/** Bestsellers and ratings; a key prefix on the client keeps tenants (and test files) apart. */
+export interface RedisPorts {
+  readonly redis: Redis;
+}
+
+/** Everything the registry's projections need together. */
+export type ProjectionPorts = ViewPorts & RedisPorts;
