@@ -4,10 +4,11 @@ import { inventoryView } from "./inventory-view.js";
 import { orderHistory } from "./order-history.js";
 import type { ProjectionPorts } from "./ports.js";
 import type { Projection } from "./projection.js";
+import { salesByCategory } from "./sales-by-category.js";
 import { topRated } from "./top-rated.js";
 
 /** Every projection: the one list SST, the local poller and the replay CLI read. */
-export const projections: readonly Projection<ProjectionPorts>[] = [cartView, inventoryView, orderHistory, bestsellers, topRated];
+export const projections: readonly Projection<ProjectionPorts>[] = [cartView, inventoryView, orderHistory, bestsellers, topRated, salesByCategory];
 
 export * from "./projection.js";
 export * from "./ports.js";
@@ -17,3 +18,4 @@ export { getInventory, type InventoryView } from "./inventory-view.js";
 export { getOrder, listOrders, type OrderView, type OrderPage } from "./order-history.js";
 export { topBestsellers, type Bestseller } from "./bestsellers.js";
 export { topRatedBooks, MIN_RATINGS, type RatedBook } from "./top-rated.js";
+export { dailySales, type DailySales } from "./sales-by-category.js";
