@@ -1,6 +1,6 @@
 import { errors } from "@opensearch-project/opensearch";
 import { idOf, type StoredEvent } from "../events/index.js";
-import type { BookDocument } from "./book-index.js";
+import { ensureBookIndex, type BookDocument } from "./book-index.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { SearchPorts, ViewPorts, ViewsPort } from "./ports.js";
 import { foldBatch, readView, type ViewKey } from "./stream-view.js";
@@ -90,6 +90,7 @@ export const bookSearch: Projection<ViewPorts & SearchPorts> = {
   version: 1,
   eventTypes: [...bookEvents, "StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"],
   batch: defaultBatch,
+  prepare: (ports) => ensureBookIndex(ports.search.client, ports.search.index),
   apply: async (events, ports) => {
     const bookId = (e: StoredEvent) => idOf(e.streamId);
     const folded = await Promise.allSettled([

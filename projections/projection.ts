@@ -21,6 +21,8 @@ export interface Projection<P = unknown> {
   readonly version: number;
   readonly eventTypes: readonly EventType[];
   readonly batch: BatchSettings;
+  /** Makes the read model's storage ready (an index with its mappings, say); safe to repeat. */
+  prepare?(ports: P): Promise<void>;
   apply(events: readonly StoredEvent[], ports: P): Promise<void>;
 }
 
