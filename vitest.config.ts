@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+// The SDK warns on every process that Node 20 will lose support in 2027; Lambda runs Node 22.
+// Tests run on the machine's Node 20, and the warning would bury their output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 // Unit and infrastructure tests need no server; everything else runs against the real local
 // servers, started once.
 export default defineConfig({

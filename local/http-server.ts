@@ -32,7 +32,8 @@ export interface ApiServerOptions {
 export interface ApiServer {
   readonly url: string;
   readonly port: number;
-  close(): Promise<void>;
+  /** Stops accepting connections, waits up to `graceMs` for requests in flight to answer, then closes. */
+  close(graceMs?: number): Promise<void>;
 }
 
 class TooLarge extends Error {}
@@ -131,7 +132,18 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     write(res, await handler(event, lambdaContext(found.route, started)), requestId);
   };
 
+  let closing = false;
+  let inFlight = 0;
+  const drained: (() => void)[] = [];
   const server = createServer((req, res) => {
+    inFlight++;
+    // While shutting down, a keep-alive client is told to reconnect elsewhere after this answer.
+    if (closing) res.setHeader("connection", "close");
+    res.once("close", () => {
+      inFlight--;
+      if (closing) server.closeIdleConnections();
+      if (inFlight === 0) drained.splice(0).forEach((done) => done());
+    });
     serve(req, res).catch((e: unknown) => {
       // What API Gateway answers when the integration itself fails.
       gatewayLogger.error("integration failure", { error: e as Error });
@@ -146,10 +158,22 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: async (graceMs = 10_000) => {
+      // Stop accepting, let requests that are running answer, then drop whatever is left.
+      closing = true;
+      const closed = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, graceMs);
+          drained.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      server.closeAllConnections();
+      await closed;
+    },
   };
 };

@@ -23,7 +23,9 @@ const loadOrderWithStock = async (deps: CommandDeps, orderId: string) => {
   const bookIds = order.right.state?.lines.map((l) => l.bookId) ?? [];
   const inventories = await loadAll(deps, aggregates.inventory, bookIds);
   if (isLeft(inventories)) return inventories;
-  return right({ order: order.right, inventories: inventories.right });
+  // What the pure order process decides on: the states alone.
+  const states = { order: order.right.state, inventories: new Map([...inventories.right].map(([id, l]) => [id, l.state])) };
+  return right({ order: order.right, inventories: inventories.right, states });
 };
 
 const changesOf = (
@@ -45,13 +47,8 @@ export const planCancellation = async (
 ): Promise<Either<CommandError, Plan<OrderStatusResult>>> => {
   const loaded = await loadOrderWithStock(deps, orderId);
   if (isLeft(loaded)) return loaded;
-  const { order, inventories } = loaded.right;
-  const decision = decideCancellation(
-    { order: order.state, inventories: new Map([...inventories].map(([id, l]) => [id, l.state])) },
-    orderId,
-    actor,
-    reason,
-  );
+  const { order, inventories, states } = loaded.right;
+  const decision = decideCancellation(states, orderId, actor, reason);
   if (isLeft(decision)) return decision;
   return right({ changes: changesOf(order, inventories, decision.right), result: { orderId, status: statusAfter(order, decision.right) } });
 };
@@ -70,12 +67,8 @@ export const planChargeOutcome = async (
   if (isLeft(loaded)) return loaded;
   const recorded = paymentDecider.decide({ type: "RecordChargeOutcome", orderId, outcome }, payment.right.state);
   if (isLeft(recorded)) return recorded;
-  const { order, inventories } = loaded.right;
-  const decision = decidePaymentResult(
-    { order: order.state, inventories: new Map([...inventories].map(([id, l]) => [id, l.state])) },
-    orderId,
-    outcome,
-  );
+  const { order, inventories, states } = loaded.right;
+  const decision = decidePaymentResult(states, orderId, outcome);
   if (isLeft(decision)) return decision;
   return right({
     changes: [change(payment.right, recorded.right), ...changesOf(order, inventories, decision.right)],

@@ -81,7 +81,14 @@ export const createRunner = (deps: CommandDeps): Runner => {
       };
       let conflict: ConcurrencyError | undefined;
       for (let attempt = 0; attempt < maxAttempts; attempt++) {
-        if (attempt > 0) await sleep(Math.min(200, 2 ** attempt) * (0.5 + deps.random()));
+        if (attempt > 0) {
+          await sleep(Math.min(200, 2 ** attempt) * (0.5 + deps.random()));
+          // The conflict may have been a twin of this very command (a client retrying at once): answer as it did.
+          if (meta.commandId !== undefined) {
+            const twin = await deps.store.findCommand(commandId);
+            if (twin) return fromRecord<R>(twin, meta);
+          }
+        }
         const plan = await decide();
         if (isLeft(plan)) return plan;
         const changed = plan.right.changes.filter((c) => c.events.length > 0);

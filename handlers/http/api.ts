@@ -10,4 +10,23 @@ const handlerOf = (operationId: string) => {
   return handler;
 };
 
+export const addBook = handlerOf("addBook");
+export const changeBookDetails = handlerOf("changeBookDetails");
+export const changeBookPrice = handlerOf("changeBookPrice");
+export const discontinueBook = handlerOf("discontinueBook");
+export const getBook = handlerOf("getBook");
+export const searchBooks = handlerOf("searchBooks");
+export const rateBook = handlerOf("rateBook");
+export const receiveStock = handlerOf("receiveStock");
+export const getInventory = handlerOf("getInventory");
+export const getBestsellers = handlerOf("getBestsellers");
+export const getCart = handlerOf("getCart");
+export const addCartItem = handlerOf("addCartItem");
+export const changeCartItem = handlerOf("changeCartItem");
+export const removeCartItem = handlerOf("removeCartItem");
+export const checkout = handlerOf("checkout");
+export const listOrders = handlerOf("listOrders");
+export const getOrder = handlerOf("getOrder");
+export const cancelOrder = handlerOf("cancelOrder");
+export const getStreamEvents = handlerOf("getStreamEvents");
 export const getOpenApi = handlerOf("getOpenApi");

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from "node:http";
+import type { CommandError } from "../commands/errors.js";
 import type { Failure } from "./result.js";
 
 /** One failing input, after RFC 9457's own example (`pointer` into the body, or a `parameter`). */
@@ -49,27 +50,92 @@ export interface KindedError {
   readonly message?: string;
 }
 
-type Class = "not-found" | "idempotency-mismatch" | "concurrency" | "too-large" | "business-rule";
+type Class = "invalid" | "not-found" | "idempotency-mismatch" | "concurrency" | "too-large" | "business-rule" | "fault";
 
 /**
- * The one mapping from an error's `kind` to HTTP. Known store kinds are listed; domain kinds
- * follow the naming convention (`...NotFound`, `...NotYours`, `IdempotencyKey...`), and any
- * other refusal of the domain is a business rule (409).
+ * Every kind a command can answer with, and its class. A `Record` over the union, so a new
+ * domain or store error fails to compile until it is given a status here.
  */
+const classes: Record<CommandError["kind"], Class> = {
+  InvalidIsbn: "invalid",
+  InvalidPrice: "invalid",
+  UnknownCurrency: "invalid",
+  MissingTitle: "invalid",
+  MissingAuthors: "invalid",
+  InvalidQuantity: "invalid",
+  InvalidAdjustment: "invalid",
+  MissingReason: "invalid",
+  InvalidStars: "invalid",
+  BookNotFound: "not-found",
+  CartItemNotFound: "not-found",
+  OrderNotFound: "not-found",
+  ReservationNotFound: "not-found",
+  PaymentNotRequested: "not-found",
+  BookAlreadyExists: "business-rule",
+  BookDiscontinued: "business-rule",
+  CartFull: "business-rule",
+  CurrencyMismatch: "business-rule",
+  EmptyCart: "business-rule",
+  BooksUnavailable: "business-rule",
+  InsufficientStock: "business-rule",
+  ReservationConflict: "business-rule",
+  StockBelowReserved: "business-rule",
+  OrderAlreadyExists: "business-rule",
+  IllegalOrderTransition: "business-rule",
+  PaymentAmountMismatch: "business-rule",
+  PaymentSettled: "business-rule",
+  ConcurrencyError: "concurrency",
+  TooManyItems: "too-large",
+  ItemTooLarge: "too-large",
+  TransactionTooLarge: "too-large",
+  StoredItemDecodeError: "fault",
+  IdempotencyKeyReused: "idempotency-mismatch",
+};
+
+/** Kinds outside the command union (other handlers' own refusals) follow the naming convention. */
 const classOf = (kind: string): Class => {
-  if (kind === "ConcurrencyError") return "concurrency";
-  if (kind === "ItemTooLarge") return "too-large";
+  const known = (classes as Record<string, Class | undefined>)[kind];
+  if (known !== undefined) return known;
   if (/NotFound$|NotYours$/.test(kind)) return "not-found";
-  if (/^Idempotency/.test(kind) || kind === "CommandIdReused") return "idempotency-mismatch";
+  if (/^Idempotency/.test(kind)) return "idempotency-mismatch";
   return "business-rule";
 };
 
-export const statusOfKind = (kind: string): number =>
-  ({ "not-found": 404, "idempotency-mismatch": 422, concurrency: 409, "too-large": 413, "business-rule": 409 })[classOf(kind)];
+/** The request field a value-rule refusal is about, so it reads like a failing codec. */
+const fieldOf: Record<string, string> = {
+  InvalidIsbn: "isbn",
+  InvalidPrice: "priceCents",
+  UnknownCurrency: "currency",
+  MissingTitle: "title",
+  MissingAuthors: "authors",
+  InvalidQuantity: "quantity",
+  InvalidStars: "stars",
+};
 
+const statuses: Record<Class, number> = {
+  invalid: 400,
+  "not-found": 404,
+  "idempotency-mismatch": 422,
+  concurrency: 409,
+  "too-large": 413,
+  "business-rule": 409,
+  fault: 500,
+};
+
+export const statusOfKind = (kind: string): number => statuses[classOf(kind)];
+
+/**
+ * The one mapping from a refusal to HTTP. A value the codec let through but a domain rule refuses
+ * (an ISBN with a wrong check digit) is a 400 like any failing field: the client must fix its input.
+ */
 export const problemForError = (error: KindedError): Failure => {
   const { kind, message, ...details } = error;
   switch (classOf(kind)) {
+    case "invalid": {
+      const field = fieldOf[kind];
+      const errors: FieldError[] = field === undefined ? [] : [{ in: "body", pointer: `#/${field}`, detail: message ?? kind }];
+      return problem(400, message ?? kind, { type: problemTypes.validation, title: "Invalid request", kind, ...(errors.length > 0 ? { errors } : {}) });
+    }
     case "not-found":
       // Not-yours answers exactly like not-found: a caller never learns that someone else's exists.
       return problem(404, "No such resource.");
@@ -85,6 +151,9 @@ export const problemForError = (error: KindedError): Failure => {
       });
     case "too-large":
       return problem(413, message ?? "The change is too large to store.");
+    case "fault":
+      // What the store could not read says nothing a client can act on; the log has it.
+      return problem(500, "Something went wrong on our side.");
     case "business-rule":
       return problem(409, message ?? kind, { type: problemTypes.businessRule, title: kind, kind, ...details });
   }

@@ -1,9 +1,45 @@
+import { bookCommandRoutes } from "./commands/books.js";
+import { cartCommandRoutes } from "./commands/cart.js";
+import { checkoutRoute } from "./commands/checkout.js";
+import { receiveStockRoute } from "./commands/inventory.js";
+import { cancelOrderRoute } from "./commands/orders.js";
+import { rateBookRoute } from "./commands/ratings.js";
 import { openApiRoute } from "./openapi-route.js";
+import { getBestsellersRoute } from "./queries/get-bestsellers.js";
+import { getBookRoute } from "./queries/get-book.js";
+import { getCartRoute } from "./queries/get-cart.js";
+import { getInventoryRoute } from "./queries/get-inventory.js";
+import { getOrderRoute } from "./queries/get-order.js";
+import { listOrdersRoute } from "./queries/list-orders.js";
+import { searchBooksRoute } from "./queries/search-books.js";
+import { streamEventsRoute } from "./queries/stream-events.js";
 import type { AnyRoute } from "./route.js";
+import { type Runtime, runtimeFromEnv } from "./runtime.js";
 
 /**
- * The route table: the one source for the local server, SST and the OpenAPI document.
- * The command and query routes of DESIGN.md join it as the domain and read models arrive;
- * their codecs are in `codecs/`.
+ * The route table over a runtime: the local server and the tests pass their own, the Lambda
+ * exports use the one built from the environment.
  */
-export const routes: readonly AnyRoute[] = [openApiRoute(() => routes)];
+export const buildRoutes = (runtime: () => Runtime): readonly AnyRoute[] => {
+  const table: AnyRoute[] = [
+    ...bookCommandRoutes(runtime),
+    getBookRoute(runtime),
+    searchBooksRoute(),
+    rateBookRoute(runtime),
+    receiveStockRoute(runtime),
+    getInventoryRoute(),
+    getBestsellersRoute(),
+    getCartRoute(),
+    ...cartCommandRoutes(runtime),
+    checkoutRoute(runtime),
+    listOrdersRoute(),
+    getOrderRoute(),
+    cancelOrderRoute(runtime),
+    streamEventsRoute(runtime),
+    openApiRoute(() => table),
+  ];
+  return table;
+};
+
+/** The route table: the one source for the local server, SST and the OpenAPI document. */
+export const routes: readonly AnyRoute[] = buildRoutes(runtimeFromEnv);

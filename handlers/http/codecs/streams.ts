@@ -3,8 +3,11 @@ import { intQuery, matching } from "./refine.js";
 import { strict } from "./strict.js";
 
 /** `<aggregate>#<id>`; the `#` arrives percent-encoded in the path and API Gateway decodes it. */
-export const StreamIdPath = strict("StreamIdPath", { streamId: matching("StreamIdParam", /^[a-z][a-zA-Z0-9-]*#[A-Za-z0-9_-]{1,64}$/) });
-export const StreamEventsQuery = strict("StreamEventsQuery", {}, { fromVersion: intQuery("FromVersion", 1, Number.MAX_SAFE_INTEGER) });
+export const StreamIdPath = strict("StreamIdPath", { streamId: matching("StreamIdParam", /^[a-z][a-zA-Z0-9-]*#[A-Za-z0-9_.-]{1,200}$/) });
+export const StreamEventsQuery = strict("StreamEventsQuery", {}, {
+  fromVersion: intQuery("FromVersion", 1, Number.MAX_SAFE_INTEGER),
+  limit: intQuery("EventLimit", 1, 1000),
+});
 
 export const EventEnvelopeView = t.type(
   {
@@ -19,4 +22,8 @@ export const EventEnvelopeView = t.type(
   },
   "EventEnvelopeView",
 );
-export const StreamEvents = t.type({ streamId: t.string, events: t.array(EventEnvelopeView) }, "StreamEvents");
+/** `nextFromVersion`: where the next page starts, when there is one. */
+export const StreamEvents = t.intersection(
+  [t.type({ streamId: t.string, events: t.array(EventEnvelopeView) }), t.partial({ nextFromVersion: t.number })],
+  "StreamEvents",
+);

@@ -1,0 +1,105 @@
+// `npm run bench:replay [-- --sizes 100000,1000000]`: replay throughput and peak memory into the
+// bestsellers (Redis) and sales-by-category (DynamoDB views) projections, beside the raw rate
+// of reading the same events with readAll alone. Each size runs in fresh tables on its own servers.
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Redis } from "ioredis";
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { monotonicFactory } from "ulid";
+import { runReplay } from "../cli/replay-run.js";
+import { streamId } from "../events/index.js";
+import { localAwsConfig } from "../local/dynamodb-local.js";
+import { startLocalServers } from "../local/servers.js";
+import { bestsellers } from "../projections/bestsellers.js";
+import { salesByCategory } from "../projections/sales-by-category.js";
+import type { Projection, RedisPorts, ViewPorts } from "../projections/index.js";
+import { createEventStore, createTables, tableNames, type EventStore, type NewEvent } from "../store/index.js";
+import { freePort } from "./measure.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "100000" } } });
+const sizes = values.sizes.split(",").map(Number);
+
+const meta = { correlationId: "bench", causationId: "bench", actor: "bench", commandId: "bench" };
+const BOOKS = 50;
+
+/** Orders of three events (placed, paid, shipped), 33 orders a transaction, until `count` events. */
+const load = async (store: EventStore, count: number) => {
+  const newId = monotonicFactory();
+  const books = Array.from({ length: BOOKS }, () => newId());
+  for (const [i, bookId] of books.entries()) {
+    const data = { bookId, title: `Book ${i}`, authors: ["A"], isbn: "9780141439549", category: `cat-${i % 5}`, description: "-", priceCents: 1000, currency: "EUR" };
+    await store.append([{ streamId: streamId("book", bookId), expectedVersion: 0, events: [{ type: "BookAdded", data, meta } as NewEvent] }]);
+  }
+  let written = BOOKS;
+  while (written < count) {
+    const appends = Array.from({ length: 33 }, (_, i) => {
+      const orderId = newId();
+      const bookId = books[(written + i) % BOOKS]!;
+      const line = { bookId, title: "t", quantity: 1 + (i % 3), unitPriceCents: 1000, lineTotalCents: 1000 * (1 + (i % 3)) };
+      return {
+        streamId: streamId("order", orderId),
+        expectedVersion: 0,
+        events: [
+          { type: "OrderPlaced", data: { orderId, customerId: "c", lines: [line], itemCount: line.quantity, totalCents: line.lineTotalCents, currency: "EUR", placedAt: new Date().toISOString() }, meta },
+          { type: "OrderPaid", data: { orderId, paymentId: "p", amountCents: line.lineTotalCents, currency: "EUR" }, meta },
+          { type: "OrderShipped", data: { orderId }, meta },
+        ] as NewEvent[],
+      };
+    });
+    const result = await store.append(appends);
+    if (result._tag === "Left") throw new Error(JSON.stringify(result.left));
+    written += 99;
+  }
+  return written;
+};
+
+/** Peak RSS during `run`, sampled every 50 ms (a forced GC first, so runs start alike). */
+const measured = async <T>(run: () => Promise<T>) => {
+  globalThis.gc?.();
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const started = performance.now();
+  try {
+    const result = await run();
+    return { result, seconds: (performance.now() - started) / 1000, peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+};
+
+const servers = await startLocalServers({ dynamo: { port: await freePort() }, redis: { port: await freePort() } });
+try {
+  const rows: string[] = [];
+  for (const size of sizes) {
+    const client = new DynamoDBClient(localAwsConfig(servers.dynamoDbEndpoint));
+    const names = tableNames(`bench-replay-${size}-${Date.now()}`);
+    await createTables(client, names);
+    const store = createEventStore({ client, tableName: names.events });
+    const loadStart = performance.now();
+    const events = await load(store, size);
+    console.log(`loaded ${events} events in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+    const raw = await measured(async () => {
+      let n = 0;
+      for await (const _ of store.readAll()) n++;
+      return n;
+    });
+    rows.push(`${String(events).padStart(9)}  readAll alone       ${Math.round(raw.result / raw.seconds).toString().padStart(7)} ev/s  peak RSS ${raw.peakMb.toFixed(0)} MB`);
+    const redis = new Redis(servers.redisUrl, { keyPrefix: `bench-${size}:` });
+    const ports: ViewPorts & RedisPorts = { views: { client: DynamoDBDocumentClient.from(client), tableName: names.views }, redis };
+    for (const projection of [bestsellers, salesByCategory] as Projection<ViewPorts & RedisPorts>[]) {
+      const run = await measured(() => runReplay({ projection, store, ports, replayId: "bench", restart: true }));
+      const rate = run.result.scanned / run.seconds;
+      rows.push(
+        `${String(events).padStart(9)}  ${projection.name.padEnd(18)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${run.peakMb.toFixed(0)} MB  (${Math.round((100 * rate) / (raw.result / raw.seconds))}% of the raw rate; ${run.result.applied} applied)`,
+      );
+    }
+    redis.disconnect();
+    client.destroy();
+    console.log(rows.slice(-3).join("\n"));
+  }
+  console.log(`\n   events  what                   rate      memory\n${rows.join("\n")}`);
+} finally {
+  await servers.stop();
+}

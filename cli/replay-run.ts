@@ -1,0 +1,173 @@
+import { isLeft } from "fp-ts/lib/Either.js";
+import { decodeTime } from "ulid";
+import type { EventType, StoredEvent } from "../events/index.js";
+import type { Projection, ViewPorts } from "../projections/index.js";
+import type { EventStore, ReadResult } from "../store/index.js";
+import { replayCheckpoints, type ReplayCheckpoint } from "./replay-checkpoints.js";
+
+export interface ReplayOptions<P extends ViewPorts> {
+  readonly projection: Projection<P>;
+  readonly store: EventStore;
+  /** Where the projection writes; its views table also keeps the replay's checkpoint. */
+  readonly ports: P;
+  readonly from?: string;
+  readonly to?: string;
+  /** Only these types (within the projection's own). */
+  readonly types?: readonly EventType[];
+  readonly dryRun?: boolean;
+  readonly batchSize?: number;
+  readonly checkpointEvery?: number;
+  /** Names the checkpoint: the same id continues where it stopped. */
+  readonly replayId: string;
+  /** Ignore the checkpoint and start from `from`. */
+  readonly restart?: boolean;
+  readonly onProgress?: (progress: ReplayProgress) => void;
+  /** Asked between batches: true stops the replay after a checkpoint (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
+}
+
+export interface ReplayProgress {
+  readonly scanned: number;
+  readonly applied: number;
+  /** Event time (ms) of the last event read, for an estimate of what is left. */
+  readonly at?: number;
+}
+
+export interface ReplaySummary extends ReplayProgress {
+  readonly undecodable: number;
+  readonly byType: Readonly<Record<string, number>>;
+  readonly resumedAfter?: string;
+  readonly lastEventId?: string;
+  readonly stopped: boolean;
+  readonly seconds: number;
+}
+
+interface Batch {
+  readonly events: StoredEvent[];
+  /** The last event id read, matching or not: the checkpoint moves past filtered-out events too. */
+  readonly upTo?: string;
+  readonly scanned: number;
+  readonly undecodable: number;
+}
+
+/**
+ * Reads `readAll` in ULID order into batches of the projection's event types. Memory stays
+ * constant: a batch is at most `batchSize` events, and at most `10 × batchSize` events are
+ * read into one, so a long run of other types still moves the checkpoint on.
+ */
+async function* batches(source: AsyncIterable<ReadResult>, wanted: ReadonlySet<string>, after: string | undefined, batchSize: number): AsyncGenerator<Batch> {
+  let batch: { events: StoredEvent[]; upTo?: string; scanned: number; undecodable: number } = { events: [], scanned: 0, undecodable: 0 };
+  for await (const result of source) {
+    if (isLeft(result)) {
+      batch.undecodable += 1;
+      batch.scanned += 1;
+    } else {
+      const event = result.right;
+      if (after !== undefined && event.eventId <= after) continue;
+      batch.scanned += 1;
+      batch.upTo = event.eventId;
+      if (wanted.has(event.type)) batch.events.push(event);
+    }
+    if (batch.events.length >= batchSize || batch.scanned >= batchSize * 10) {
+      yield batch;
+      batch = { events: [], scanned: 0, undecodable: 0 };
+    }
+  }
+  if (batch.scanned > 0) yield batch;
+}
+
+/**
+ * Runs a registry projection's own `apply` over history. Reading the next batch overlaps with
+ * applying the current one; the checkpoint is written only after a batch is applied, so a
+ * crash repeats at most the batches since the last checkpoint, which the projection's
+ * per-stream version checks turn into no-ops.
+ */
+export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>): Promise<ReplaySummary> => {
+  const { projection, ports, replayId } = options;
+  const started = Date.now();
+  const batchSize = options.batchSize ?? projection.batch.batchSize;
+  const checkpointEvery = options.checkpointEvery ?? 1000;
+  const marks = replayCheckpoints(ports.views);
+  const resume = options.restart === true || options.dryRun === true ? undefined : await marks.get(projection.name, replayId);
+  const own = new Set<string>(projection.eventTypes);
+  const wanted = new Set<string>(options.types === undefined ? own : options.types.filter((t) => own.has(t)));
+  const after = resume?.lastEventId;
+  const from = after ?? options.from;
+  const source = options.store.readAll({ ...(from === undefined ? {} : { from }), ...(options.to === undefined ? {} : { to: options.to }) });
+
+  let scanned = resume?.scanned ?? 0;
+  let applied = resume?.applied ?? 0;
+  let undecodable = resume?.undecodable ?? 0;
+  let lastEventId = after;
+  let at: number | undefined;
+  let sinceCheckpoint = 0;
+  const byType: Record<string, number> = {};
+  const checkpoint = (done: boolean) =>
+    options.dryRun === true
+      ? Promise.resolve()
+      : marks.put({
+          projection: projection.name,
+          replayId,
+          ...(lastEventId === undefined ? {} : { lastEventId }),
+          scanned,
+          applied,
+          undecodable,
+          done,
+          updatedAt: new Date().toISOString(),
+        } satisfies ReplayCheckpoint);
+
+  const settle = (batch: Batch) => {
+    scanned += batch.scanned;
+    applied += batch.events.length;
+    undecodable += batch.undecodable;
+    sinceCheckpoint += batch.scanned;
+    lastEventId = batch.upTo ?? lastEventId;
+    if (batch.upTo !== undefined) at = decodeTime(batch.upTo);
+    for (const e of batch.events) byType[e.type] = (byType[e.type] ?? 0) + 1;
+  };
+
+  let stopped = false;
+  let inFlight: Promise<void> | undefined;
+  let inFlightBatch: Batch | undefined;
+  let failure: { error: unknown } | undefined;
+  const finishInFlight = async () => {
+    if (inFlight === undefined || inFlightBatch === undefined) return;
+    await inFlight;
+    // The batch failed: stop here, with the checkpoint still before it.
+    if (failure !== undefined) throw failure.error;
+    settle(inFlightBatch);
+    inFlight = undefined;
+    inFlightBatch = undefined;
+    if (sinceCheckpoint >= checkpointEvery) {
+      await checkpoint(false);
+      sinceCheckpoint = 0;
+    }
+    options.onProgress?.({ scanned, applied, ...(at === undefined ? {} : { at }) });
+  };
+  for await (const batch of batches(source, wanted, after, batchSize)) {
+    await finishInFlight();
+    if (options.shouldStop?.() === true) {
+      stopped = true;
+      break;
+    }
+    inFlightBatch = batch;
+    // The failure is kept, not left unhandled, until the batch is awaited.
+    inFlight =
+      options.dryRun === true || batch.events.length === 0
+        ? Promise.resolve()
+        : projection.apply(batch.events, ports).catch((error: unknown) => void (failure = { error }));
+  }
+  await finishInFlight();
+  await checkpoint(!stopped);
+  return {
+    scanned,
+    applied,
+    undecodable,
+    byType,
+    ...(after === undefined ? {} : { resumedAfter: after }),
+    ...(lastEventId === undefined ? {} : { lastEventId }),
+    ...(at === undefined ? {} : { at }),
+    stopped,
+    seconds: (Date.now() - started) / 1000,
+  };
+};

@@ -1,0 +1,63 @@
+import { createHash } from "node:crypto";
+import { isLeft } from "fp-ts/lib/Either.js";
+import type { Command } from "../../commands/commands.js";
+import type { CommandMeta } from "../../commands/deps.js";
+import type { CommandResult } from "../../commands/handle.js";
+import type { CommandOutcome } from "../../commands/run-command.js";
+import { problemForError } from "../problem.js";
+import type { Failure } from "../result.js";
+import type { Claims, RouteInput } from "../route.js";
+import type { Runtime } from "../runtime.js";
+
+/** Who the caller is to the domain: customers act as themselves, admins under their own id. */
+export const actorOf = (claims: Claims): string => `${claims.groups.includes("admin") ? "admin" : "customer"}:${claims.sub}`;
+
+/** The caller of a route that needs a token; the route table guarantees there is one. */
+export const callerOf = (input: RouteInput<unknown, unknown, unknown>): Claims => {
+  if (input.claims === undefined) throw new Error("a route that needs a token was called without claims");
+  return input.claims;
+};
+
+/**
+ * The command id and request fingerprint. A key is the caller's own, so it is scoped to the
+ * caller's `sub`: two customers who pick the same key never meet. The fingerprint covers the
+ * operation and the decoded input, so the same key with another request is told apart (422).
+ */
+export const metaOf = (operation: string, input: RouteInput<unknown, unknown, unknown>): CommandMeta => {
+  const claims = callerOf(input);
+  const base = { actor: actorOf(claims), correlationId: input.correlationId };
+  if (input.idempotencyKey === undefined) return base;
+  const requestHash = createHash("sha256")
+    .update(JSON.stringify([operation, claims.sub, input.path, input.query, input.body ?? null]))
+    .digest("base64url");
+  return { ...base, commandId: `${claims.sub}:${input.idempotencyKey}`, requestHash };
+};
+
+export type Sent<R> = { readonly ok: true; readonly outcome: CommandOutcome<R> } | { readonly ok: false; readonly failure: Failure };
+
+/**
+ * Runs a command for a route. Refusals become problems through the one mapping; a stored
+ * item that no longer decodes is a fault, thrown so the error handler logs it and answers 500.
+ */
+export const send = async <R extends CommandResult>(
+  runtime: Runtime,
+  operation: string,
+  input: RouteInput<unknown, unknown, unknown>,
+  command: Command,
+): Promise<Sent<R>> => {
+  const outcome = await runtime.commands.handle(command, metaOf(operation, input));
+  if (isLeft(outcome)) {
+    if (outcome.left.kind === "StoredItemDecodeError") {
+      throw new Error(`stored item ${outcome.left.pk}/${String(outcome.left.sk)} does not decode: ${outcome.left.reason}`);
+    }
+    return { ok: false, failure: problemForError(outcome.left) };
+  }
+  return { ok: true, outcome: outcome.right as CommandOutcome<R> };
+};
+
+/** The version a command left its stream at, for read-your-writes on the query side. */
+export const versionOf = (outcome: CommandOutcome<unknown>, streamId: string): number => {
+  const version = outcome.versions[streamId];
+  if (version === undefined) throw new Error(`the command wrote no version of ${streamId}`);
+  return version;
+};

@@ -1,0 +1,64 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { monotonicFactory } from "ulid";
+import { LocalPaymentGateway } from "../../domain/local-payment-gateway.js";
+import type { PaymentGateway } from "../../domain/payment-gateway.js";
+import { createEventStore, createSnapshotStore, type EventStore, type TableNames } from "../../store/index.js";
+import { createCommandHandler, type CommandHandler } from "../commands/handle.js";
+import type { CommandDeps } from "../commands/deps.js";
+
+/** What the HTTP handlers need from the outside world, built once per process (per Lambda container). */
+export interface Runtime {
+  readonly client: DynamoDBClient;
+  readonly tables: TableNames;
+  readonly store: EventStore;
+  readonly commands: CommandHandler;
+  /** Same loading rules as command handling (snapshots included), for reads answered from the event store. */
+  readonly deps: CommandDeps;
+  readonly newId: () => string;
+}
+
+export interface RuntimeConfig {
+  readonly tables: TableNames;
+  /** DynamoDB Local's address; absent in AWS, where the SDK finds the regional endpoint. */
+  readonly dynamoDbEndpoint?: string;
+  readonly payments?: PaymentGateway;
+}
+
+/** Plain configuration, the same names SST links into each function's environment. */
+export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig => {
+  const events = env.EVENTS_TABLE;
+  const views = env.VIEWS_TABLE;
+  if (!events || !views) throw new Error("EVENTS_TABLE and VIEWS_TABLE must name the DynamoDB tables");
+  return { tables: { events, views }, ...(env.DYNAMODB_ENDPOINT ? { dynamoDbEndpoint: env.DYNAMODB_ENDPOINT } : {}) };
+};
+
+const localCredentials = { accessKeyId: "local", secretAccessKey: "local" };
+
+export const createRuntime = (config: RuntimeConfig): Runtime => {
+  const client = new DynamoDBClient(
+    config.dynamoDbEndpoint === undefined
+      ? {}
+      : { endpoint: config.dynamoDbEndpoint, region: process.env.AWS_REGION ?? "localhost", credentials: localCredentials },
+  );
+  const store = createEventStore({ client, tableName: config.tables.events });
+  const mint = monotonicFactory();
+  const newId = () => mint();
+  const deps: CommandDeps = {
+    store,
+    snapshots: createSnapshotStore({ client, tableName: config.tables.events }),
+    // The only gateway there is so far; a real processor's adapter replaces it here and nowhere else.
+    payments: config.payments ?? new LocalPaymentGateway(),
+    clock: () => new Date(),
+    newId,
+    random: Math.random,
+  };
+  return { client, tables: config.tables, store, commands: createCommandHandler(deps), deps, newId };
+};
+
+/** A runtime made on first use, so importing the route table (OpenAPI, SST) needs no configuration. */
+export const lazyRuntime = (make: () => Runtime): (() => Runtime) => {
+  let built: Runtime | undefined;
+  return () => (built ??= make());
+};
+
+export const runtimeFromEnv = lazyRuntime(() => createRuntime(runtimeConfigFromEnv()));

@@ -1,0 +1,88 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { isLeft } from "fp-ts/lib/Either.js";
+import type { StoredEvent } from "../../events/index.js";
+import { deadLetters } from "../../projections/dead-letters.js";
+import type { ViewPorts } from "../../projections/ports.js";
+import type { Projection } from "../../projections/projection.js";
+import { decodeEventItem } from "../../store/index.js";
+
+/** Where a batch stopped: this record failed, and it and every later record must come again. */
+export interface BatchFailure {
+  readonly index: number;
+  readonly error: unknown;
+}
+
+/** Processes records in order; undefined when all of them are done (applied, skipped or dead-lettered). */
+export type RecordsHandler = (records: readonly DynamoDBRecord[]) => Promise<BatchFailure | undefined>;
+
+const letterId = (image: Record<string, AttributeValue>, record: DynamoDBRecord): string =>
+  image.pk?.S !== undefined ? `${image.pk.S}|${image.sk?.N ?? image.sk?.S ?? "?"}` : `seq|${record.dynamodb?.SequenceNumber ?? "?"}`;
+
+/**
+ * The core the Lambda handler and the local poller share: decode each NEW_IMAGE, send what
+ * cannot be decoded to the dead letters (it never blocks the stream), then apply the rest in
+ * order. The whole batch is tried at once; when that fails it is applied event by event (a
+ * projection is idempotent per event), and the first failing record is where the batch stops.
+ */
+export const createRecordsHandler = <P extends ViewPorts>(projection: Projection<P>, ports: P, clock: () => Date = () => new Date()): RecordsHandler => {
+  const letters = deadLetters(ports.views);
+  const handles = new Set<string>(projection.eventTypes);
+  return async (records) => {
+    const decoded: { index: number; event: StoredEvent }[] = [];
+    for (const [index, record] of records.entries()) {
+      const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
+      if (image === undefined) continue;
+      const item = decodeEventItem(unmarshall(image));
+      if (isLeft(item)) {
+        await letters.put({
+          projection: projection.name,
+          id: letterId(image, record),
+          reason: item.left.reason,
+          image: JSON.stringify(image),
+          ...(record.dynamodb?.SequenceNumber === undefined ? {} : { sequenceNumber: record.dynamodb.SequenceNumber }),
+          at: clock().toISOString(),
+        });
+        continue;
+      }
+      // The filter criteria keep other types out; a record that slips through is not ours.
+      if (handles.has(item.right.type)) decoded.push({ index, event: item.right });
+    }
+    try {
+      await projection.apply(
+        decoded.map((d) => d.event),
+        ports,
+      );
+      return undefined;
+    } catch {
+      // Go on past a failure: the events after it (of other streams, or the one it waits for)
+      // still apply, so a batch that arrived out of order converges on redelivery.
+      let first: BatchFailure | undefined;
+      for (const { index, event } of decoded) {
+        try {
+          await projection.apply([event], ports);
+        } catch (error) {
+          first ??= { index, error };
+        }
+      }
+      return first;
+    }
+  };
+};
+
+/**
+ * A projection as a Lambda handler for a DynamoDB Streams event source mapping. A failed
+ * record is reported with every record after it: the mapping checkpoints at the lowest
+ * failure and sends the rest again, so reporting only the failed one would say nothing more.
+ */
+export const createProjector = <P extends ViewPorts>(projection: Projection<P>, ports: P, clock?: () => Date) => {
+  const handle = createRecordsHandler(projection, ports, clock);
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const failure = await handle(event.Records);
+    return {
+      batchItemFailures:
+        failure === undefined ? [] : event.Records.slice(failure.index).map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? "" })),
+    };
+  };
+};

@@ -1,0 +1,56 @@
+import type { Redis } from "ioredis";
+import { idOf, type StoredEvent } from "../events/index.js";
+import { defaultBatch, type Projection } from "./projection.js";
+import type { RedisPorts, ViewPorts } from "./ports.js";
+import { withScripts } from "./redis-scripts.js";
+import { EventOutOfOrder } from "./stream-view.js";
+
+const bestsellersKey = "bestsellers";
+const orderKey = (orderId: string) => `bestsellers:order:${orderId}`;
+
+const kindOf = (e: StoredEvent): string => {
+  switch (e.type) {
+    case "OrderPlaced":
+      return "placed";
+    case "OrderPaid":
+      return "paid";
+    case "OrderCancelled":
+      return "cancelled";
+    default:
+      // Still recorded, so the order's version moves on and later events are not held back.
+      return "other";
+  }
+};
+
+/**
+ * Units sold per book: an order counts when it is paid (a placed order may still be declined),
+ * and a paid order that is cancelled takes its units back. The lines come from OrderPlaced,
+ * kept per order until the payment, since OrderPaid does not repeat them.
+ */
+export const bestsellers: Projection<ViewPorts & RedisPorts> = {
+  name: "bestsellers",
+  version: 1,
+  eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
+  batch: defaultBatch,
+  apply: async (events, { redis }) => {
+    const r = withScripts(redis);
+    for (const e of events) {
+      const lines = e.type === "OrderPlaced" ? JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity])) : "";
+      const outcome = await r.projectOrderEvent(orderKey(idOf(e.streamId)), bestsellersKey, e.version, kindOf(e), lines);
+      if (outcome === -1) throw new EventOutOfOrder(e.streamId, e.version, -1);
+    }
+  },
+};
+
+export interface Bestseller {
+  readonly bookId: string;
+  readonly unitsSold: number;
+}
+
+/** The best-selling books, most units first (Top 20 unless told otherwise). */
+export const topBestsellers = async (redis: Redis, limit = 20): Promise<Bestseller[]> => {
+  const flat = await redis.zrevrange(bestsellersKey, 0, limit - 1, "WITHSCORES");
+  const out: Bestseller[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ bookId: flat[i] ?? "", unitsSold: Number(flat[i + 1]) });
+  return out;
+};

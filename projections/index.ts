@@ -1,0 +1,25 @@
+import { bestsellers } from "./bestsellers.js";
+import { bookSearch } from "./book-search.js";
+import { cartView } from "./cart-view.js";
+import { inventoryView } from "./inventory-view.js";
+import { orderHistory } from "./order-history.js";
+import type { ProjectionPorts } from "./ports.js";
+import type { Projection } from "./projection.js";
+import { salesByCategory } from "./sales-by-category.js";
+import { topRated } from "./top-rated.js";
+
+/** Every projection: the one list SST, the local poller and the replay CLI read. */
+export const projections: readonly Projection<ProjectionPorts>[] = [cartView, inventoryView, orderHistory, bestsellers, topRated, bookSearch, salesByCategory];
+
+export * from "./projection.js";
+export * from "./ports.js";
+export { deadLetters, type DeadLetter, type DeadLetters } from "./dead-letters.js";
+export { getCart, type CartView } from "./cart-view.js";
+export { getInventory, type InventoryView } from "./inventory-view.js";
+export { getOrder, listOrders, type OrderView, type OrderPage } from "./order-history.js";
+export { topBestsellers, type Bestseller } from "./bestsellers.js";
+export { topRatedBooks, MIN_RATINGS, type RatedBook } from "./top-rated.js";
+export { getBook } from "./book-search.js";
+export { ensureBookIndex, type BookDocument } from "./book-index.js";
+export { searchBooks, InvalidCursor, type BookQuery, type BookResults, type BookSort } from "./search-books.js";
+export { dailySales, type DailySales } from "./sales-by-category.js";

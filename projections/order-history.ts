@@ -1,0 +1,113 @@
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { idOf, type OrderLine, type StoredEvent } from "../events/index.js";
+import { defaultBatch, type Projection } from "./projection.js";
+import type { ViewPorts, ViewsPort } from "./ports.js";
+import { EventOutOfOrder, foldEach, foldIntoView, readView, type ViewKey } from "./stream-view.js";
+
+export type OrderStatus = "placed" | "paid" | "shipped" | "delivered" | "cancelled";
+
+export interface OrderView {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly lines: readonly OrderLine[];
+  readonly itemCount: number;
+  readonly totalCents: number;
+  readonly currency: string;
+  readonly placedAt: string;
+  readonly status: OrderStatus;
+  readonly paymentFailure?: string;
+  readonly cancellation?: { readonly reason: string; readonly by: string };
+  /** The order stream's version this view reflects. */
+  readonly version: number;
+}
+type OrderState = Omit<OrderView, "version">;
+
+/** Orders are listed per customer, so a view lives under its customer; later events find it by the owner item. */
+const viewKey = (customerId: string, orderId: string): ViewKey => ({ pk: `orders#${customerId}`, sk: `order#${orderId}` });
+const ownerKey = (orderId: string): ViewKey => ({ pk: `order#${orderId}`, sk: "owner" });
+
+const evolve = (state: OrderState | undefined, e: StoredEvent): OrderState => {
+  if (e.type === "OrderPlaced") {
+    const { orderId, customerId, lines, itemCount, totalCents, currency, placedAt } = e.data;
+    return { orderId, customerId, lines, itemCount, totalCents, currency, placedAt, status: "placed" };
+  }
+  if (state === undefined) throw new Error(`${e.type} before OrderPlaced in ${e.streamId}`);
+  switch (e.type) {
+    case "OrderPaid":
+      return { ...state, status: "paid" };
+    case "OrderPaymentFailed":
+      return { ...state, paymentFailure: e.data.reason };
+    case "OrderShipped":
+      return { ...state, status: "shipped" };
+    case "OrderDelivered":
+      return { ...state, status: "delivered" };
+    case "OrderCancelled":
+      return { ...state, status: "cancelled", cancellation: { reason: e.data.reason, by: e.data.by } };
+    default:
+      return state;
+  }
+};
+
+const ownerOf = async ({ client, tableName }: ViewsPort, orderId: string): Promise<string | undefined> =>
+  (await client.send(new GetCommand({ TableName: tableName, Key: ownerKey(orderId), ConsistentRead: true }))).Item?.customerId as
+    | string
+    | undefined;
+
+const applyOne = async (views: ViewsPort, e: StoredEvent): Promise<unknown> => {
+  const orderId = idOf(e.streamId);
+  if (e.type === "OrderPlaced") {
+    // The owner first: if the view write is lost, the retry rewrites the same owner and goes on.
+    await views.client.send(new PutCommand({ TableName: views.tableName, Item: { ...ownerKey(orderId), customerId: e.data.customerId } }));
+    return foldIntoView(views, viewKey(e.data.customerId, orderId), e, evolve);
+  }
+  const customerId = await ownerOf(views, orderId);
+  if (customerId === undefined) throw new EventOutOfOrder(e.streamId, e.version, 0);
+  return foldIntoView(views, viewKey(customerId, orderId), e, evolve);
+};
+
+export const orderHistory: Projection<ViewPorts> = {
+  name: "order-history",
+  version: 1,
+  eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
+  batch: defaultBatch,
+  apply: (events, { views }) => foldEach(events, (e) => applyOne(views, e)),
+};
+
+const toView = (stored: { state: OrderState; version: number }): OrderView => ({ ...stored.state, version: stored.version });
+
+/** One order, or undefined when it is not (yet) in the view. Whose order it is, the caller checks. */
+export const getOrder = async (views: ViewsPort, orderId: string): Promise<OrderView | undefined> => {
+  const customerId = await ownerOf(views, orderId);
+  if (customerId === undefined) return undefined;
+  const stored = await readView<OrderState>(views, viewKey(customerId, orderId));
+  return stored === undefined ? undefined : toView(stored);
+};
+
+export interface OrderPage {
+  readonly orders: readonly OrderView[];
+  /** Pass it back to get the next page; absent on the last one. */
+  readonly cursor?: string;
+}
+
+/** A customer's orders, newest first (order ids are ULIDs, so the key order is time order). */
+export const listOrders = async (
+  { client, tableName }: ViewsPort,
+  customerId: string,
+  options: { readonly limit?: number; readonly cursor?: string } = {},
+): Promise<OrderPage> => {
+  const page = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": `orders#${customerId}` },
+      ScanIndexForward: false,
+      Limit: options.limit ?? 50,
+      ...(options.cursor === undefined ? {} : { ExclusiveStartKey: { pk: `orders#${customerId}`, sk: options.cursor } }),
+    }),
+  );
+  const last = page.LastEvaluatedKey?.sk as string | undefined;
+  return {
+    orders: (page.Items ?? []).map((item) => toView(item as { state: OrderState; version: number })),
+    ...(last === undefined ? {} : { cursor: last }),
+  };
+};

@@ -1,0 +1,26 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Client } from "@opensearch-project/opensearch";
+import type { Redis } from "ioredis";
+
+/** The views table: read models and dead letters, never the events. */
+export interface ViewsPort {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export interface ViewPorts {
+  readonly views: ViewsPort;
+}
+
+/** Bestsellers and ratings; a key prefix on the client keeps tenants (and test files) apart. */
+export interface RedisPorts {
+  readonly redis: Redis;
+}
+
+/** The book search index: an OpenSearch client and the index (or alias) name. */
+export interface SearchPorts {
+  readonly search: { readonly client: Client; readonly index: string };
+}
+
+/** Everything the registry's projections need together. */
+export type ProjectionPorts = ViewPorts & RedisPorts & SearchPorts;

@@ -1,0 +1,45 @@
+import type { Redis } from "ioredis";
+import { defaultBatch, type Projection } from "./projection.js";
+import type { RedisPorts, ViewPorts } from "./ports.js";
+import { withScripts } from "./redis-scripts.js";
+import { EventOutOfOrder } from "./stream-view.js";
+
+/** Fewer ratings than this say too little: the book is not listed. */
+export const MIN_RATINGS = 3;
+const topRatedKey = "top-rated";
+const ratingsKey = (bookId: string) => `ratings:${bookId}`;
+
+/** Average stars per book, kept from BookRated alone: each carries the stars it replaces. */
+export const topRated: Projection<ViewPorts & RedisPorts> = {
+  name: "top-rated",
+  version: 1,
+  eventTypes: ["BookRated"],
+  batch: defaultBatch,
+  apply: async (events, { redis }) => {
+    const r = withScripts(redis);
+    for (const e of events) {
+      if (e.type !== "BookRated") continue;
+      const { bookId, customerId, stars, previousStars } = e.data;
+      const outcome = await r.projectRating(ratingsKey(bookId), topRatedKey, e.version, customerId, stars, previousStars === null ? "" : String(previousStars), bookId, MIN_RATINGS);
+      if (outcome === -1) throw new EventOutOfOrder(e.streamId, e.version, -1);
+    }
+  },
+};
+
+export interface RatedBook {
+  readonly bookId: string;
+  readonly averageStars: number;
+  readonly ratings: number;
+}
+
+/** The best-rated books with at least `MIN_RATINGS` ratings, best first. */
+export const topRatedBooks = async (redis: Redis, limit = 20): Promise<RatedBook[]> => {
+  const flat = await redis.zrevrange(topRatedKey, 0, limit - 1, "WITHSCORES");
+  const out: RatedBook[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const bookId = flat[i] ?? "";
+    const count = await redis.hget(ratingsKey(bookId), "count");
+    out.push({ bookId, averageStars: Number(flat[i + 1]), ratings: Number(count) });
+  }
+  return out;
+};

@@ -1,0 +1,127 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ulid } from "ulid";
+import { inject } from "vitest";
+import { localAuthConfig } from "../../local/auth-config.js";
+import { type LocalApi, startLocalApi } from "../../local/api.js";
+import { mintToken, subFor, type TokenRequest } from "../../local/tokens.js";
+import { tableNames } from "../../store/index.js";
+
+/** A JSON response body in a test, read as loosely as the assertions that check it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface Response {
+  readonly status: number;
+  readonly type: string | null;
+  readonly headers: Headers;
+  readonly body: Json;
+}
+
+export interface E2eApi {
+  readonly url: string;
+  readonly local: LocalApi;
+  token(request: TokenRequest): Promise<string>;
+  /** A caller: every request carries its token. */
+  as(user: string, groups?: readonly string[]): Promise<Client>;
+  close(): Promise<void>;
+}
+
+export interface Client {
+  readonly sub: string;
+  readonly token: string;
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  patch(path: string, body: unknown): Promise<Response>;
+  put(path: string, body: unknown): Promise<Response>;
+  delete(path: string): Promise<Response>;
+}
+
+export const call = async (url: string, init: RequestInit = {}): Promise<Response> => {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get("content-type"), headers: res.headers, body: text ? JSON.parse(text) : undefined };
+};
+
+const client = (base: string, sub: string, token: string): Client => {
+  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    call(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  return {
+    sub,
+    token,
+    get: (p, headers) => send("GET", p, undefined, headers),
+    post: (p, body, headers) => send("POST", p, body, headers),
+    patch: (p, body) => send("PATCH", p, body),
+    put: (p, body) => send("PUT", p, body),
+    delete: (p) => send("DELETE", p),
+  };
+};
+
+/**
+ * `npm start`'s API, in process, on a free port: the real route table and runtime against the
+ * test run's DynamoDB Local, with fresh tables and a user pool key of its own.
+ */
+export const startE2eApi = async (prefix: string): Promise<E2eApi> => {
+  const dir = await mkdtemp(path.join(tmpdir(), "bookstore-e2e-"));
+  const auth = { ...localAuthConfig({}), keyDir: path.join(dir, "auth") };
+  const local = await startLocalApi({
+    dynamoDbEndpoint: inject("dynamoDbEndpoint"),
+    tables: tableNames(`${prefix}-${ulid().toLowerCase()}`),
+    port: 0,
+    auth,
+    logger: new Logger({ serviceName: "bookstore-e2e", logLevel: "SILENT" }),
+  });
+  const token = (request: TokenRequest) => mintToken(local.keys, auth, request);
+  return {
+    url: local.server.url,
+    local,
+    token,
+    as: async (user, groups = []) => client(local.server.url, subFor(user), await token({ user, groups })),
+    close: async () => {
+      await local.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+let isbnSeq = 0;
+/** A valid ISBN-13, different on each call. */
+export const nextIsbn = (): string => {
+  const body = `979${String(200000000 + isbnSeq++).slice(-9)}`;
+  const sum = [...body].reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 1 : 3), 0);
+  return body + String((10 - (sum % 10)) % 10);
+};
+
+export const newBook = (overrides: Record<string, unknown> = {}) => ({
+  title: "The Dispossessed",
+  authors: ["Ursula K. Le Guin"],
+  isbn: nextIsbn(),
+  category: "science-fiction",
+  description: "An ambiguous utopia.",
+  priceCents: 1450,
+  currency: "EUR",
+  ...overrides,
+});
+
+/** An admin adds a book and receives stock of it; answers its id. */
+export const stockedBook = async (admin: Client, quantity: number, overrides: Record<string, unknown> = {}): Promise<string> => {
+  const added = await admin.post("/books", newBook(overrides));
+  if (added.status !== 201) throw new Error(`adding a book: ${added.status} ${JSON.stringify(added.body)}`);
+  const bookId = added.body.bookId as string;
+  const received = await admin.post(`/inventory/${bookId}/receipts`, { quantity });
+  if (received.status !== 200) throw new Error(`receiving stock: ${received.status} ${JSON.stringify(received.body)}`);
+  return bookId;
+};
+
+/** The types of a stream's events, as the admin stream endpoint shows them. */
+export const eventTypes = async (admin: Client, streamId: string): Promise<string[]> => {
+  const r = await admin.get(`/streams/${encodeURIComponent(streamId)}/events`);
+  if (r.status !== 200) throw new Error(`reading ${streamId}: ${r.status}`);
+  return (r.body.events as { type: string }[]).map((e) => e.type);
+};

@@ -1,0 +1,114 @@
+import { Client } from "@opensearch-project/opensearch";
+import { ulid } from "ulid";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { streams } from "../../events/index.js";
+import { createProjector } from "../../handlers/stream/projector.js";
+import { ensureBookIndex } from "../../projections/book-index.js";
+import { bookSearch, getBook } from "../../projections/book-search.js";
+import type { SearchPorts, ViewPorts } from "../../projections/ports.js";
+import { searchBooks } from "../../projections/search-books.js";
+import { asAdmin, freshCommands, nextIsbn, ok, type CommandsFixture } from "../support/commands-fixture.js";
+import { eventsOf, freshViews, streamEvent } from "../support/projections-fixture.js";
+import { readModelContract } from "../support/read-model-contract.js";
+
+const freshPorts = async (): Promise<ViewPorts & SearchPorts> => {
+  const client = new Client({ node: inject("openSearchUrl") });
+  const index = `books-${ulid().toLowerCase()}`;
+  await ensureBookIndex(client, index);
+  return { views: await freshViews("search"), search: { client, index } };
+};
+
+/** Searches after a refresh: what the index holds, not what it has made visible yet. */
+const searchNow = async (ports: SearchPorts, query: Parameters<typeof searchBooks>[1]) => {
+  await ports.search.client.indices.refresh({ index: ports.search.index });
+  return searchBooks(ports, query);
+};
+
+readModelContract({
+  projection: bookSearch,
+  freshPorts,
+  streamsOf: (shop) => shop.books.flatMap((b) => [streams.book(b), streams.inventory(b)]),
+  read: async (ports) => (await searchNow(ports, { sort: "price" })).books.map(({ bookId, priceCents, available, inStock }) => ({ bookId, priceCents, available, inStock })),
+  expected: (shop) => [
+    { bookId: shop.books[0], priceCents: 1000, available: 8, inStock: true },
+    { bookId: shop.books[1], priceCents: 1500, available: 9, inStock: true },
+  ],
+});
+
+describe("book search", () => {
+  let f: CommandsFixture;
+  let ports: ViewPorts & SearchPorts;
+  const ids: Record<string, string> = {};
+  const book = (title: string, authors: string[], category: string, priceCents: number, description: string) => ({
+    type: "AddBook" as const,
+    bookId: (ids[title] = ulid()),
+    title,
+    authors,
+    isbn: nextIsbn(),
+    category,
+    description,
+    priceCents,
+    currency: "EUR",
+  });
+
+  beforeAll(async () => {
+    f = await freshCommands("search");
+    ports = await freshPorts();
+    const catalogue = [
+      book("The Whale", ["Herman Melville"], "fiction", 1800, "A captain hunts a white whale across the oceans."),
+      book("Whales of the World", ["Ann Biologist"], "science", 3200, "A field guide to every whale and dolphin."),
+      book("Sea Stories", ["Joseph Conrad"], "fiction", 900, "Sailors, storms and one whale."),
+      book("Gardening Basics", ["Green Thumb"], "home", 1200, "Soil, seeds and patience."),
+      book("Withdrawn Whale Atlas", ["Old Press"], "science", 5000, "Maps of whale migrations."),
+    ];
+    for (const b of catalogue) ok(await f.commands.handle(b, asAdmin));
+    ok(await f.commands.handle({ type: "ReceiveStock", bookId: ids["The Whale"] ?? "", quantity: 3 }, asAdmin));
+    ok(await f.commands.handle({ type: "ReceiveStock", bookId: ids["Sea Stories"] ?? "", quantity: 1 }, asAdmin));
+    ok(await f.commands.handle({ type: "ChangeBookPrice", bookId: ids["Sea Stories"] ?? "", priceCents: 700, currency: "EUR" }, asAdmin));
+    ok(await f.commands.handle({ type: "DiscontinueBook", bookId: ids["Withdrawn Whale Atlas"] ?? "" }, asAdmin));
+    const events = (await eventsOf(f.store, Object.values(ids).flatMap((b) => [streams.book(b), streams.inventory(b)]))).sort((a, b) =>
+      a.eventId.localeCompare(b.eventId),
+    );
+    expect((await createProjector(bookSearch, ports)(streamEvent(events))).batchItemFailures).toEqual([]);
+  });
+
+  const titles = (r: { books: readonly { title: string }[] }) => r.books.map((b) => b.title);
+
+  it("finds books by words of title, authors and description, best match first, never a discontinued one", async () => {
+    const r = await searchNow(ports, { q: "whale" });
+    expect(titles(r)[0]).toBe("The Whale");
+    expect(new Set(titles(r))).toEqual(new Set(["The Whale", "Whales of the World", "Sea Stories"]));
+    expect(titles(await searchNow(ports, { q: "conrad" }))).toEqual(["Sea Stories"]);
+  });
+
+  it("filters by category, price range and stock, and counts the categories of the other filters", async () => {
+    const r = await searchNow(ports, { q: "whale", category: "fiction", maxPriceCents: 1000 });
+    expect(titles(r)).toEqual(["Sea Stories"]);
+    expect(r.books[0]).toMatchObject({ priceCents: 700, available: 1, inStock: true });
+    expect(r.categories).toEqual([{ category: "fiction", count: 1 }]);
+    const all = await searchNow(ports, { q: "whale" });
+    expect(all.categories).toEqual([
+      { category: "fiction", count: 2 },
+      { category: "science", count: 1 },
+    ]);
+    expect(titles(await searchNow(ports, { inStock: true, sort: "price" }))).toEqual(["Sea Stories", "The Whale"]);
+  });
+
+  it("sorts by price or newest, and pages with a cursor without gaps or repeats", async () => {
+    expect(titles(await searchNow(ports, { sort: "price" }))).toEqual(["Sea Stories", "Gardening Basics", "The Whale", "Whales of the World"]);
+    expect(titles(await searchNow(ports, { sort: "newest" }))).toEqual(["Gardening Basics", "Sea Stories", "Whales of the World", "The Whale"]);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await searchNow(ports, { sort: "price", limit: 3, ...(cursor === undefined ? {} : { cursor }) });
+      seen.push(...titles(page));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    expect(seen).toEqual(["Sea Stories", "Gardening Basics", "The Whale", "Whales of the World"]);
+  });
+
+  it("serves one book, discontinued ones included with their flag", async () => {
+    expect(await getBook(ports.views, ids["Withdrawn Whale Atlas"] ?? "")).toMatchObject({ discontinued: true, version: 2 });
+    expect(await getBook(ports.views, ulid())).toBeUndefined();
+  });
+});

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
+
+const bin = fileURLToPath(new URL("../../cli/bookstore.mjs", import.meta.url));
+
+/** Which tables and Redis prefix the CLI works on, as an operator would set them. */
+export interface CliTarget {
+  readonly eventsTable: string;
+  readonly viewsTable: string;
+  readonly redisPrefix: string;
+  readonly searchIndex?: string;
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const env = (target?: CliTarget): NodeJS.ProcessEnv => ({
+  ...process.env,
+  BOOKSTORE_DYNAMODB_ENDPOINT: inject("dynamoDbEndpoint"),
+  BOOKSTORE_REDIS_URL: inject("redisUrl"),
+  BOOKSTORE_OPENSEARCH_URL: inject("openSearchUrl"),
+  ...(target?.searchIndex === undefined ? {} : { BOOKSTORE_SEARCH_INDEX: target.searchIndex }),
+  ...(target === undefined
+    ? { BOOKSTORE_EVENTS_TABLE: "no-such-events", BOOKSTORE_VIEWS_TABLE: "no-such-views" }
+    : { BOOKSTORE_EVENTS_TABLE: target.eventsTable, BOOKSTORE_VIEWS_TABLE: target.viewsTable, BOOKSTORE_REDIS_PREFIX: target.redisPrefix }),
+});
+
+/** Starts `bookstore <args>` as its own process, exactly as an operator runs it. */
+export const startCli = (args: readonly string[], target?: CliTarget): { child: ChildProcess; done: Promise<CliRun> } => {
+  const child = spawn(process.execPath, [bin, ...args], { env: env(target), stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
+};
+
+export const runCli = (args: readonly string[], target?: CliTarget): Promise<CliRun> => startCli(args, target).done;
