@@ -31,7 +31,9 @@ describe("request codecs", () => {
     expect(failures(AddBookBody, book)).toEqual([]);
     expect(failures(AddBookBody, { ...book, authors: [] })).toEqual(["#/authors expected 1 to 20 authors, got []"]);
     expect(failures(AddBookBody, { ...book, isbn: "12345" })).toEqual(['#/isbn expected an ISBN-13, hyphens allowed, got "12345"']);
-    expect(failures(AddBookBody, { ...book, priceCents: 12.5 })).toEqual(["#/priceCents expected an integer from 0 to 100000000, got 12.5"]);
+    expect(failures(AddBookBody, { ...book, priceCents: 12.5 })).toEqual(["#/priceCents expected an integer from 1 to 100000000, got 12.5"]);
+    expect(failures(AddBookBody, { ...book, priceCents: 0 })).toEqual(["#/priceCents expected an integer from 1 to 100000000, got 0"]);
+    expect(failures(AddBookBody, { ...book, currency: "XYZ" })).toEqual(['#/currency expected an ISO 4217 code, e.g. EUR, got "XYZ"']);
     expect(failures(AddBookBody, { ...book, currency: "usd", bookId: "mine" })).toEqual([
       "#/bookId unknown field",
       '#/currency expected an ISO 4217 code, e.g. EUR, got "usd"',

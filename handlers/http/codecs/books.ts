@@ -1,6 +1,6 @@
 import * as t from "io-ts";
 import { withSchema } from "../json-schema-hints.js";
-import { Cents, CommandAccepted, Currency, Id, Version } from "./common.js";
+import { Cents, CommandAccepted, Currency, Id, PriceCents, Version } from "./common.js";
 import { intBetween, intQuery, matching, text } from "./refine.js";
 import { strict } from "./strict.js";
 
@@ -22,7 +22,7 @@ export const AddBookBody = strict("AddBookBody", {
   isbn: Isbn,
   category: Category,
   description: Description,
-  priceCents: Cents,
+  priceCents: PriceCents,
   currency: Currency,
 });
 export const BookAddedResponse = t.intersection([t.type({ bookId: Id }), CommandAccepted], "BookAddedResponse");
@@ -32,7 +32,7 @@ export const ChangeBookDetailsBody = strict(
   {},
   { title: Title, authors: Authors, category: Category, description: Description },
 );
-export const ChangePriceBody = strict("ChangePriceBody", { priceCents: Cents, currency: Currency });
+export const ChangePriceBody = strict("ChangePriceBody", { priceCents: PriceCents, currency: Currency });
 
 export const BookSort = t.keyof({ relevance: null, "price-asc": null, "price-desc": null, newest: null }, "BookSort");
 export const SearchBooksQuery = strict(

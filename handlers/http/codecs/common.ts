@@ -1,4 +1,5 @@
 import * as t from "io-ts";
+import { withSchema } from "../json-schema-hints.js";
 import { intBetween, matching } from "./refine.js";
 import { strict } from "./strict.js";
 
@@ -6,8 +7,17 @@ import { strict } from "./strict.js";
 export const Id = matching("Id", /^[A-Za-z0-9_-]{1,64}$/, { description: "an id of 1-64 letters, digits, '-' or '_'" });
 export const BookIdPath = strict("BookIdPath", { bookId: Id });
 
-export const Currency = matching("Currency", /^[A-Z]{3}$/, { description: "an ISO 4217 code, e.g. EUR" });
+/** The ISO 4217 codes the runtime knows, the same list the catalogue's rule checks against. */
+const currencies = Intl.supportedValuesOf("currency");
+const known = new Set(currencies);
+export const Currency = withSchema(t.refinement(t.string, (s) => known.has(s), "Currency"), {
+  type: "string",
+  enum: currencies,
+  description: "an ISO 4217 code, e.g. EUR",
+});
 export const Cents = intBetween("Cents", 0, 100_000_000);
+/** A price: whole cents, more than nothing. */
+export const PriceCents = intBetween("PriceCents", 1, 100_000_000);
 export const Money = t.type({ amountCents: Cents, currency: Currency }, "Money");
 
 /** The request has no path parameters / no query string. */

@@ -19,7 +19,8 @@ export const matching = (name: string, pattern: RegExp, extra: Record<string, un
 export const text = (name: string, maxLength: number) =>
   withSchema(
     t.refinement(t.string, (s) => s.trim().length > 0 && s.length <= maxLength, name),
-    { type: "string", minLength: 1, maxLength },
+    // A pattern, not just minLength: a title of spaces is as empty as no title.
+    { type: "string", minLength: 1, maxLength, pattern: "\\S" },
   );
 
 /**
