@@ -90,6 +90,7 @@ export const bookSearch: Projection<ViewPorts & SearchPorts> = {
   version: 1,
   eventTypes: [...bookEvents, "StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"],
   batch: defaultBatch,
+  stores: ["search"],
   apply: async (events, ports) => {
     const bookId = (e: StoredEvent) => idOf(e.streamId);
     const folded = await Promise.allSettled([

@@ -1,6 +1,7 @@
 import { bestsellers } from "./bestsellers.js";
 import { bookSearch } from "./book-search.js";
 import { cartView } from "./cart-view.js";
+import { integrationEvents } from "./integration-events.js";
 import { inventoryView } from "./inventory-view.js";
 import { orderHistory } from "./order-history.js";
 import type { ProjectionPorts } from "./ports.js";
@@ -8,7 +9,7 @@ import type { Projection } from "./projection.js";
 import { topRated } from "./top-rated.js";
 
 /** Every projection: the one list SST, the local poller and the replay CLI read. */
-export const projections: readonly Projection<ProjectionPorts>[] = [cartView, inventoryView, orderHistory, bestsellers, topRated, bookSearch];
+export const projections: readonly Projection<ProjectionPorts>[] = [cartView, inventoryView, orderHistory, bestsellers, topRated, bookSearch, integrationEvents];
 
 export * from "./projection.js";
 export * from "./ports.js";
@@ -21,3 +22,6 @@ export { topRatedBooks, MIN_RATINGS, type RatedBook } from "./top-rated.js";
 export { getBook } from "./book-search.js";
 export { ensureBookIndex, type BookDocument } from "./book-index.js";
 export { searchBooks, InvalidCursor, type BookQuery, type BookResults, type BookSort } from "./search-books.js";
+export { inProcessBus, type IntegrationBus, type IntegrationEvent, type IntegrationDetail, type IntegrationPorts, type RecordingBus } from "./integration-bus.js";
+export { eventBridgeBus, PublishFailed, PUT_EVENTS_MAX_ENTRIES, type EventBridgeBusOptions } from "./eventbridge-bus.js";
+export * from "./integration-contract.js";

@@ -10,6 +10,9 @@ export interface BatchSettings {
   readonly parallelizationFactor: number;
 }
 
+/** Where a projection writes besides the views table: the search index, Redis, the integration bus. */
+export type ReadModelStore = "search" | "cache" | "bus";
+
 /**
  * One read model. `apply` must be idempotent per event and check each stream's version
  * itself: delivery is at-least-once and ordered per item only. Throwing fails the batch from
@@ -21,6 +24,8 @@ export interface Projection<P = unknown> {
   readonly version: number;
   readonly eventTypes: readonly EventType[];
   readonly batch: BatchSettings;
+  /** Read models it writes besides the views table (the infrastructure links only these); absent: views only. */
+  readonly stores?: readonly ReadModelStore[];
   apply(events: readonly StoredEvent[], ports: P): Promise<void>;
 }
 
