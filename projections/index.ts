@@ -4,12 +4,16 @@ import { cartView } from "./cart-view.js";
 import { integrationEvents } from "./integration-events.js";
 import { inventoryView } from "./inventory-view.js";
 import { orderHistory } from "./order-history.js";
-import type { ProjectionPorts } from "./ports.js";
+import type { ProjectionPorts, ViewPorts } from "./ports.js";
 import type { Projection } from "./projection.js";
+import { statusOf, type ProjectionStatus } from "./status.js";
 import { topRated } from "./top-rated.js";
 
 /** Every projection: the one list SST, the local poller and the replay CLI read. */
 export const projections: readonly Projection<ProjectionPorts>[] = [cartView, inventoryView, orderHistory, bestsellers, topRated, bookSearch, integrationEvents];
+
+/** The status of every projection of the registry (for the CLI and the admin endpoint). */
+export const projectionStatus = (ports: ViewPorts, now?: Date): Promise<ProjectionStatus[]> => statusOf(ports, projections, now);
 
 export * from "./projection.js";
 export * from "./ports.js";
@@ -25,3 +29,4 @@ export { searchBooks, InvalidCursor, type BookQuery, type BookResults, type Book
 export { inProcessBus, type IntegrationBus, type IntegrationEvent, type IntegrationDetail, type IntegrationPorts, type RecordingBus } from "./integration-bus.js";
 export { eventBridgeBus, PublishFailed, PUT_EVENTS_MAX_ENTRIES, type EventBridgeBusOptions } from "./eventbridge-bus.js";
 export * from "./integration-contract.js";
+export { recordProgress, statusOf, type ProjectionStatus, type ProjectionProgress } from "./status.js";
