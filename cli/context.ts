@@ -78,6 +78,8 @@ export const createContext = (config: CliConfig): CliContext => {
       redis: redisWithPrefix(config.redisPrefix),
       // The OpenSearch client connects on first request, so commands that never search never touch it.
       search: { client: new Client({ node: config.openSearchUrl }), index: config.searchIndex },
+      // Replaying history must not announce old orders to other systems again: the CLI's bus publishes nothing.
+      integration: { bus: { publish: async () => {} }, stockLowThreshold: 5 },
     },
     streams: () => (streams ??= new DynamoDBStreamsClient(aws)),
     redisWithPrefix,

@@ -32,6 +32,7 @@ export const bestsellers: Projection<ViewPorts & RedisPorts> = {
   version: 1,
   eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
   batch: defaultBatch,
+  stores: ["cache"],
   apply: async (events, { redis }) => {
     const r = withScripts(redis);
     for (const e of events) {

@@ -91,6 +91,7 @@ export const bookSearch: Projection<ViewPorts & SearchPorts> = {
   eventTypes: [...bookEvents, "StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"],
   batch: defaultBatch,
   prepare: (ports) => ensureBookIndex(ports.search.client, ports.search.index),
+  stores: ["search"],
   apply: async (events, ports) => {
     const bookId = (e: StoredEvent) => idOf(e.streamId);
     const folded = await Promise.allSettled([

@@ -1,15 +1,29 @@
 import { bestsellers } from "./bestsellers.js";
 import { bookSearch } from "./book-search.js";
 import { cartView } from "./cart-view.js";
+import { integrationEvents } from "./integration-events.js";
 import { inventoryView } from "./inventory-view.js";
 import { orderHistory } from "./order-history.js";
-import type { ProjectionPorts } from "./ports.js";
+import type { ProjectionPorts, ViewPorts } from "./ports.js";
 import type { Projection } from "./projection.js";
 import { salesByCategory } from "./sales-by-category.js";
+import { statusOf, type ProjectionStatus } from "./status.js";
 import { topRated } from "./top-rated.js";
 
 /** Every projection: the one list SST, the local poller and the replay CLI read. */
-export const projections: readonly Projection<ProjectionPorts>[] = [cartView, inventoryView, orderHistory, bestsellers, topRated, bookSearch, salesByCategory];
+export const projections: readonly Projection<ProjectionPorts>[] = [
+  cartView,
+  inventoryView,
+  orderHistory,
+  bestsellers,
+  topRated,
+  bookSearch,
+  salesByCategory,
+  integrationEvents,
+];
+
+/** The status of every projection of the registry (for the CLI and the admin endpoint). */
+export const projectionStatus = (ports: ViewPorts, now?: Date): Promise<ProjectionStatus[]> => statusOf(ports, projections, now);
 
 export * from "./projection.js";
 export * from "./ports.js";
@@ -23,3 +37,7 @@ export { getBook } from "./book-search.js";
 export { ensureBookIndex, type BookDocument } from "./book-index.js";
 export { searchBooks, InvalidCursor, type BookQuery, type BookResults, type BookSort } from "./search-books.js";
 export { dailySales, type DailySales } from "./sales-by-category.js";
+export { inProcessBus, type IntegrationBus, type IntegrationEvent, type IntegrationDetail, type IntegrationPorts, type RecordingBus } from "./integration-bus.js";
+export { eventBridgeBus, PublishFailed, PUT_EVENTS_MAX_ENTRIES, type EventBridgeBusOptions } from "./eventbridge-bus.js";
+export * from "./integration-contract.js";
+export { recordProgress, statusOf, type ProjectionStatus, type ProjectionProgress } from "./status.js";

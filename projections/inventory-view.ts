@@ -16,7 +16,8 @@ export interface InventoryView extends InventoryLevels {
 
 const key = (bookId: string): ViewKey => ({ pk: `inventory#${bookId}`, sk: "view" });
 
-const evolve = (state: InventoryLevels | undefined, e: StoredEvent): InventoryLevels => {
+/** The inventory stream folded into stock levels (also used by the integration events' StockLow). */
+export const evolveInventory = (state: InventoryLevels | undefined, e: StoredEvent): InventoryLevels => {
   const { onHand, reserved } = state ?? { onHand: 0, reserved: 0 };
   switch (e.type) {
     case "StockReceived":
@@ -40,7 +41,7 @@ export const inventoryView: Projection<ViewPorts> = {
   version: 1,
   eventTypes: ["StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"],
   batch: defaultBatch,
-  apply: (events, { views }) => foldBatch(views, events, (e) => key(idOf(e.streamId)), evolve),
+  apply: (events, { views }) => foldBatch(views, events, (e) => key(idOf(e.streamId)), evolveInventory),
 };
 
 export const getInventory = async (views: ViewsPort, bookId: string): Promise<InventoryView> => {

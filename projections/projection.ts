@@ -10,6 +10,9 @@ export interface BatchSettings {
   readonly parallelizationFactor: number;
 }
 
+/** Where a projection writes besides the views table: the search index, Redis, the integration bus. */
+export type ReadModelStore = "search" | "cache" | "bus";
+
 /**
  * One read model. `apply` must be idempotent per event and check each stream's version
  * itself: delivery is at-least-once and ordered per item only. Throwing fails the batch from
@@ -23,6 +26,8 @@ export interface Projection<P = unknown> {
   readonly batch: BatchSettings;
   /** Makes the read model's storage ready (an index with its mappings, say); safe to repeat. */
   prepare?(ports: P): Promise<void>;
+  /** Read models it writes besides the views table (the infrastructure links only these); absent: views only. */
+  readonly stores?: readonly ReadModelStore[];
   apply(events: readonly StoredEvent[], ports: P): Promise<void>;
 }
 

@@ -29,6 +29,68 @@ export interface StoredView<S> {
 export const readView = async <S>({ client, tableName }: ViewsPort, key: ViewKey): Promise<StoredView<S> | undefined> =>
   (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item as StoredView<S> | undefined;
 
+/** One event folded into a view, with the state before and after it. */
+export interface Folded<S> {
+  readonly event: StoredEvent;
+  readonly before: S | undefined;
+  readonly after: S;
+}
+
+export interface FoldPlan<S> {
+  /** The version the view was read at: the write is conditional on it. */
+  readonly at: number;
+  readonly state: S | undefined;
+  readonly version: number;
+  /** The events that follow on from the stored version, in order; repeats are left out. */
+  readonly folded: readonly Folded<S>[];
+  /** The first event past a gap, if any: it must wait for the one before it. */
+  readonly early?: StoredEvent;
+}
+
+/** What folding a stream's events (in version order) into its stored view would do. */
+export const planFold = <S>(
+  stored: StoredView<S> | undefined,
+  events: readonly StoredEvent[],
+  evolve: (state: S | undefined, event: StoredEvent) => S,
+): FoldPlan<S> => {
+  const at = stored?.version ?? 0;
+  let state = stored?.state;
+  let version = at;
+  const folded: Folded<S>[] = [];
+  for (const e of events) {
+    if (e.version <= version) continue;
+    if (e.version !== version + 1) return { at, state, version, folded, early: e };
+    const after = evolve(state, e);
+    folded.push({ event: e, before: state, after });
+    state = after;
+    version = e.version;
+  }
+  return { at, state, version, folded };
+};
+
+/**
+ * Writes a plan's new state, conditional on the version it was read at.
+ * @returns false when another delivery wrote the view first (read it again)
+ */
+export const writePlan = async <S>(views: ViewsPort, key: ViewKey, plan: FoldPlan<S>): Promise<boolean> => {
+  const last = plan.folded.at(-1)?.event;
+  if (last === undefined) return true;
+  try {
+    await views.client.send(
+      new PutCommand({
+        TableName: views.tableName,
+        Item: { ...key, streamId: last.streamId, version: plan.version, updatedAt: last.occurredAt, state: plan.state },
+        ConditionExpression: plan.at === 0 ? "attribute_not_exists(pk)" : "version = :at",
+        ...(plan.at === 0 ? {} : { ExpressionAttributeValues: { ":at": plan.at } }),
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+};
+
 /**
  * Folds a stream's events (in version order) into its view, exactly once: events at or below
  * the stored version are repeats and change nothing; the ones that follow on from it are
@@ -43,37 +105,9 @@ const foldStream = async <S>(
   evolve: (state: S | undefined, event: StoredEvent) => S,
 ): Promise<void> => {
   for (;;) {
-    const stored = await readView<S>(views, key);
-    const at = stored?.version ?? 0;
-    let state = stored?.state;
-    let version = at;
-    let early: StoredEvent | undefined;
-    for (const e of events) {
-      if (e.version <= version) continue;
-      if (e.version !== version + 1) {
-        early = e;
-        break;
-      }
-      state = evolve(state, e);
-      version = e.version;
-    }
-    const last = events.find((e) => e.version === version);
-    if (version > at && last !== undefined) {
-      try {
-        await views.client.send(
-          new PutCommand({
-            TableName: views.tableName,
-            Item: { ...key, streamId: last.streamId, version, updatedAt: last.occurredAt, state },
-            ConditionExpression: at === 0 ? "attribute_not_exists(pk)" : "version = :at",
-            ...(at === 0 ? {} : { ExpressionAttributeValues: { ":at": at } }),
-          }),
-        );
-      } catch (e) {
-        if (e instanceof ConditionalCheckFailedException) continue;
-        throw e;
-      }
-    }
-    if (early !== undefined) throw new EventOutOfOrder(early.streamId, early.version, version);
+    const plan = planFold(await readView<S>(views, key), events, evolve);
+    if (!(await writePlan(views, key, plan))) continue;
+    if (plan.early !== undefined) throw new EventOutOfOrder(plan.early.streamId, plan.early.version, plan.version);
     return;
   }
 };
@@ -81,6 +115,19 @@ const foldStream = async <S>(
 /** Folds one event into its stream's view; see `foldStream`. */
 export const foldIntoView = <S>(views: ViewsPort, key: ViewKey, event: StoredEvent, evolve: (state: S | undefined, event: StoredEvent) => S) =>
   foldStream(views, key, [event], evolve);
+
+/** A batch's events by the view they fold into, each group in stream version order. */
+export const groupByView = (events: readonly StoredEvent[], keyOf: (event: StoredEvent) => ViewKey): { key: ViewKey; events: StoredEvent[] }[] => {
+  const groups = new Map<string, { key: ViewKey; events: StoredEvent[] }>();
+  for (const e of events) {
+    const key = keyOf(e);
+    const id = `${key.pk}\u0000${key.sk}`;
+    const group = groups.get(id) ?? { key, events: [] };
+    group.events.push(e);
+    groups.set(id, group);
+  }
+  return [...groups.values()].map((g) => ({ ...g, events: g.events.sort((a, b) => a.version - b.version) }));
+};
 
 /** How many views a batch writes at once: streams are independent, their events are not. */
 const CONCURRENT_VIEWS = 16;
@@ -95,15 +142,7 @@ export const foldBatch = async <S>(
   keyOf: (event: StoredEvent) => ViewKey,
   evolve: (state: S | undefined, event: StoredEvent) => S,
 ): Promise<void> => {
-  const groups = new Map<string, { key: ViewKey; events: StoredEvent[] }>();
-  for (const e of events) {
-    const key = keyOf(e);
-    const id = `${key.pk}\u0000${key.sk}`;
-    const group = groups.get(id) ?? { key, events: [] };
-    group.events.push(e);
-    groups.set(id, group);
-  }
-  const queue = [...groups.values()].map((g) => ({ ...g, events: g.events.sort((a, b) => a.version - b.version) }));
+  const queue = groupByView(events, keyOf);
   const failures: unknown[] = [];
   const worker = async () => {
     for (let g = queue.shift(); g !== undefined; g = queue.shift()) {

@@ -15,6 +15,7 @@ export const topRated: Projection<ViewPorts & RedisPorts> = {
   version: 1,
   eventTypes: ["BookRated"],
   batch: defaultBatch,
+  stores: ["cache"],
   apply: async (events, { redis }) => {
     const r = withScripts(redis);
     for (const e of events) {

@@ -16,7 +16,7 @@ const storeAccess = (store: ReadModelStore, servers: ReadModelServers, bus: sst.
   switch (store) {
     case "search":
       return { environment: searchEnvironment(servers), links: [servers.search], inVpc: true };
-    case "redis":
+    case "cache":
       return { environment: cacheEnvironment(servers), links: [servers.cache], inVpc: true };
     case "bus":
       return { grants: [publishTo(bus)], environment: busEnvironment(bus) };

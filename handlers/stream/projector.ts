@@ -6,6 +6,7 @@ import type { StoredEvent } from "../../events/index.js";
 import { deadLetters } from "../../projections/dead-letters.js";
 import type { ViewPorts } from "../../projections/ports.js";
 import type { Projection } from "../../projections/projection.js";
+import { recordProgress } from "../../projections/status.js";
 import { decodeEventItem } from "../../store/index.js";
 
 /** Where a batch stopped: this record failed, and it and every later record must come again. */
@@ -29,6 +30,27 @@ const letterId = (image: Record<string, AttributeValue>, record: DynamoDBRecord)
 export const createRecordsHandler = <P extends ViewPorts>(projection: Projection<P>, ports: P, clock: () => Date = () => new Date()): RecordsHandler => {
   const letters = deadLetters(ports.views);
   const handles = new Set<string>(projection.eventTypes);
+  const applyAll = async (decoded: readonly { index: number; event: StoredEvent }[]): Promise<BatchFailure | undefined> => {
+    try {
+      await projection.apply(
+        decoded.map((d) => d.event),
+        ports,
+      );
+      return undefined;
+    } catch {
+      // Go on past a failure: the events after it (of other streams, or the one it waits for)
+      // still apply, so a batch that arrived out of order converges on redelivery.
+      let first: BatchFailure | undefined;
+      for (const { index, event } of decoded) {
+        try {
+          await projection.apply([event], ports);
+        } catch (error) {
+          first ??= { index, error };
+        }
+      }
+      return first;
+    }
+  };
   return async (records) => {
     const decoded: { index: number; event: StoredEvent }[] = [];
     for (const [index, record] of records.entries()) {
@@ -49,25 +71,11 @@ export const createRecordsHandler = <P extends ViewPorts>(projection: Projection
       // The filter criteria keep other types out; a record that slips through is not ours.
       if (handles.has(item.right.type)) decoded.push({ index, event: item.right });
     }
-    try {
-      await projection.apply(
-        decoded.map((d) => d.event),
-        ports,
-      );
-      return undefined;
-    } catch {
-      // Go on past a failure: the events after it (of other streams, or the one it waits for)
-      // still apply, so a batch that arrived out of order converges on redelivery.
-      let first: BatchFailure | undefined;
-      for (const { index, event } of decoded) {
-        try {
-          await projection.apply([event], ports);
-        } catch (error) {
-          first ??= { index, error };
-        }
-      }
-      return first;
-    }
+    const failure = await applyAll(decoded);
+    // Progress counts what comes before the failure: the part the event source mapping checkpoints.
+    const applied = decoded.filter((d) => failure === undefined || d.index < failure.index).map((d) => d.event);
+    await recordProgress(ports.views, projection.name, applied, clock());
+    return failure;
   };
 };
 

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { ulid } from "ulid";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createStreamPoller } from "../../local/stream-poller.js";
-import { projections, type ProjectionPorts } from "../../projections/index.js";
+import { inProcessBus, projections, type ProjectionPorts } from "../../projections/index.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
 import { documentClient, freshViews, streamsClient } from "../support/projections-fixture.js";
 import { dumpRedis, dumpViews } from "../support/read-model-dump.js";
@@ -34,7 +34,9 @@ beforeAll(async () => {
   const redis = new Redis(inject("redisUrl"), { keyPrefix: livePrefix });
   redisClients.push(redis);
   search = new Client({ node: inject("openSearchUrl") });
-  live = { views: { client: documentClient(f.client), tableName: f.names.views }, redis, search: { client: search, index: `books-live-${ulid().toLowerCase()}` } };
+  live = { views: { client: documentClient(f.client), tableName: f.names.views }, redis, search: { client: search, index: `books-live-${ulid().toLowerCase()}` },
+    integration: { bus: inProcessBus(), stockLowThreshold: 5 },
+  };
   for (const p of projections) await p.prepare?.(live);
   await createStreamPoller({ dynamo: f.client, streams: streamsClient(), eventsTable: f.names.events, projections, ports: live, retryDelayMs: 5 }).catchUp();
 }, 1_200_000);

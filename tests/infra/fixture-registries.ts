@@ -21,7 +21,7 @@ export const fixtureProjections: readonly ProjectionSpec[] = [
     batch: { batchSize: 25, maximumBatchingWindowSeconds: 2, maximumRetryAttempts: 3, bisectBatchOnFunctionError: false, parallelizationFactor: 4 },
     stores: ["search"],
   },
-  { name: "fixture-ranking", eventTypes: ["OrderPlaced"], batch, stores: ["redis"] },
+  { name: "fixture-ranking", eventTypes: ["OrderPlaced"], batch, stores: ["cache"] },
   { name: "fixture-integration", eventTypes: ["OrderPlaced"], batch, stores: ["bus"] },
 ];
 

@@ -1,24 +1,18 @@
 import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
-import { streams } from "../../events/index.js";
 import { createProjector } from "../../handlers/stream/projector.js";
 import { deadLetters } from "../../projections/dead-letters.js";
 import { getInventory, inventoryView } from "../../projections/inventory-view.js";
 import type { ViewPorts } from "../../projections/ports.js";
-import { addBook, asAdmin, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
-import { eventsOf, freshViews, streamEvent, streamRecord } from "../support/projections-fixture.js";
+import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
+import { freshViews, streamEvent, streamRecord, stockedBook } from "../support/projections-fixture.js";
 
 let f: CommandsFixture;
 beforeAll(async () => {
   f = await freshCommands("projector");
 });
 
-const stocked = async (...receipts: number[]) => {
-  const bookId = ulid();
-  ok(await f.commands.handle(addBook(bookId), asAdmin));
-  for (const quantity of receipts) ok(await f.commands.handle({ type: "ReceiveStock", bookId, quantity }, asAdmin));
-  return { bookId, events: await eventsOf(f.store, [streams.inventory(bookId)]) };
-};
+const stocked = (...receipts: number[]) => stockedBook(f, ...receipts);
 
 describe("the projector as a Lambda handler", () => {
   it("reports the first failing record and every record after it, dead-letters the undecodable one, and applies the rest", async () => {

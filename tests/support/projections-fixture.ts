@@ -5,7 +5,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { ulid } from "ulid";
 import { inject } from "vitest";
-import type { StoredEvent, StreamId } from "../../events/index.js";
+import { streams, type StoredEvent, type StreamId } from "../../events/index.js";
 import { localAwsConfig } from "../../local/dynamodb-local.js";
 import type { ViewsPort } from "../../projections/ports.js";
 import { eventItem } from "../../store/event-item.js";
@@ -106,4 +106,12 @@ export const tradeADay = async ({ commands }: CommandsFixture): Promise<Shop> =>
   await rate(books[1], 1);
   await rate(books[1], 2);
   return { books, paidOrder, cancelledOrder, browsing, ratings };
+};
+
+/** A new book with stock received in these quantities, and its inventory events. */
+export const stockedBook = async ({ commands, store }: CommandsFixture, ...receipts: number[]) => {
+  const bookId = ulid();
+  ok(await commands.handle(addBook(bookId), asAdmin));
+  for (const quantity of receipts) ok(await commands.handle({ type: "ReceiveStock", bookId, quantity }, asAdmin));
+  return { bookId, events: await eventsOf(store, [streams.inventory(bookId)]) };
 };

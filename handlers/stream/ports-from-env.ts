@@ -1,0 +1,65 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Client } from "@opensearch-project/opensearch";
+import { Redis } from "ioredis";
+import { eventBridgeBus } from "../../projections/eventbridge-bus.js";
+import type { IntegrationPorts } from "../../projections/integration-bus.js";
+import type { RedisPorts, SearchPorts, ViewPorts } from "../../projections/ports.js";
+
+/**
+ * A projector's ports from plain environment variables, the names SST sets on each function:
+ * each projector builds only the ports of the stores it declares, since only those are linked.
+ */
+type Env = NodeJS.ProcessEnv;
+
+const required = (env: Env, name: string): string => {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set`);
+  return value;
+};
+
+/** `VIEWS_TABLE`; `DYNAMODB_ENDPOINT` only off AWS (DynamoDB Local). */
+export const viewPortsFromEnv = (env: Env = process.env): ViewPorts => {
+  const endpoint = env.DYNAMODB_ENDPOINT;
+  const client = new DynamoDBClient(
+    endpoint ? { endpoint, region: env.AWS_REGION ?? "localhost", credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {},
+  );
+  return {
+    views: {
+      client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+      tableName: required(env, "VIEWS_TABLE"),
+    },
+  };
+};
+
+/** `REDIS_URL` (`rediss://user:token@host:port` for ElastiCache). */
+export const redisPortsFromEnv = (env: Env = process.env): RedisPorts => ({
+  redis: new Redis(required(env, "REDIS_URL"), { maxRetriesPerRequest: 3 }),
+});
+
+/** `OPENSEARCH_URL`, with `OPENSEARCH_USERNAME`/`OPENSEARCH_PASSWORD` when the domain asks; `OPENSEARCH_INDEX` (default `books`). */
+export const searchPortsFromEnv = (env: Env = process.env): SearchPorts => {
+  const username = env.OPENSEARCH_USERNAME;
+  const password = env.OPENSEARCH_PASSWORD;
+  return {
+    search: {
+      client: new Client({ node: required(env, "OPENSEARCH_URL"), ...(username && password ? { auth: { username, password } } : {}) }),
+      index: env.OPENSEARCH_INDEX ?? "books",
+    },
+  };
+};
+
+export const DEFAULT_STOCK_LOW_THRESHOLD = 5;
+
+/** `EVENT_BUS_NAME`; `STOCK_LOW_THRESHOLD` (default 5 copies). */
+export const integrationPortsFromEnv = (env: Env = process.env): IntegrationPorts => {
+  const threshold = Number(env.STOCK_LOW_THRESHOLD ?? DEFAULT_STOCK_LOW_THRESHOLD);
+  if (!Number.isInteger(threshold) || threshold < 1) throw new Error("STOCK_LOW_THRESHOLD must be a positive integer");
+  return {
+    integration: {
+      bus: eventBridgeBus({ client: new EventBridgeClient({}), busName: required(env, "EVENT_BUS_NAME") }),
+      stockLowThreshold: threshold,
+    },
+  };
+};

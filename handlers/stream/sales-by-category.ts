@@ -1,0 +1,5 @@
+import { salesByCategory } from "../../projections/sales-by-category.js";
+import { lambdaProjector } from "./lambda-projector.js";
+import { viewPortsFromEnv } from "./ports-from-env.js";
+
+export const handler = lambdaProjector(salesByCategory, viewPortsFromEnv);
