@@ -49,6 +49,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     close: async () => {
       await server.close();
       await runtime.commands.settle();
+      await runtime.readModels.close();
       runtime.client.destroy();
     },
   };

@@ -1,17 +1,21 @@
-// `npm start [-- --seed] [--search]`: the whole backend on local servers, until Ctrl-C.
+// `npm start [-- --seed] [--no-search]`: the whole backend on local servers, until Ctrl-C.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { startLocalApi } from "./api.js";
+import { startReadSide } from "./read-side.js";
 import { seed } from "./seed/seed.js";
 import { startLocalServers } from "./servers.js";
 import { dynamoDataDir, localSettings } from "./settings.js";
 
-const usage = `Usage: npm start [-- --seed] [--search] [--port N]
+const usage = `Usage: npm start [-- --seed] [--no-search] [--port N]
 
-  --seed     load the sample catalogue (300+ books with stock); safe to repeat
-  --search   also start OpenSearch (heavy: ~1 GB of memory) [OPENSEARCH=1]
-  --port N   the API's port [PORT], default 3000
+  --seed       load the sample catalogue (300+ books with stock); safe to repeat
+  --no-search  leave OpenSearch out (it takes ~1 GB of memory): GET /books answers 503 [OPENSEARCH=0]
+  --port N     the API's port [PORT], default 3000
+
+The stream poller keeps every read model (cart, inventory, orders, bestsellers, top-rated,
+book search, sales by category) up to date from the events table's stream.
 
 DynamoDB Local keeps its tables on disk under .data/dynamodb [BOOKSTORE_DATA_DIR];
 ports: DYNAMODB_PORT (8000), REDIS_PORT (6379), OPENSEARCH_PORT (9200).`;
@@ -23,7 +27,7 @@ try {
   args = parseArgs({
     options: {
       seed: { type: "boolean", default: false },
-      search: { type: "boolean", default: process.env.OPENSEARCH === "1" },
+      "no-search": { type: "boolean", default: process.env.OPENSEARCH === "0" },
       port: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -41,13 +45,28 @@ const settings = localSettings({ ...process.env, ...(args.port === undefined ? {
 const servers = await startLocalServers({
   dynamo: { port: settings.ports.dynamo, dataDir: dynamoDataDir(settings) },
   redis: { port: settings.ports.redis, dataDir: join(settings.dataDir, "redis") },
-  ...(args.search ? { opensearch: { port: settings.ports.opensearch, dataDir: join(settings.dataDir, "opensearch") } } : {}),
+  ...(!args["no-search"] ? { opensearch: { port: settings.ports.opensearch, dataDir: join(settings.dataDir, "opensearch") } } : {}),
 });
 
 let api;
+let readSide;
 try {
-  api = await startLocalApi({ dynamoDbEndpoint: servers.dynamoDbEndpoint, tables: settings.tables, port: settings.ports.api });
+  api = await startLocalApi({
+    dynamoDbEndpoint: servers.dynamoDbEndpoint,
+    tables: settings.tables,
+    port: settings.ports.api,
+    readModels: {
+      redisUrl: servers.redisUrl,
+      ...(servers.openSearchUrl === undefined ? {} : { openSearchUrl: servers.openSearchUrl, searchIndex: process.env.SEARCH_INDEX ?? "books" }),
+    },
+  });
+  readSide = await startReadSide({
+    runtime: api.runtime,
+    dynamoDbEndpoint: servers.dynamoDbEndpoint,
+    onError: (error) => log.error("stream poller round failed; retrying", { error: error as Error }),
+  });
 } catch (e) {
+  await api?.close();
   await servers.stop();
   throw e;
 }
@@ -59,6 +78,7 @@ log.info("started", {
   redis: servers.redisUrl,
   ...(servers.openSearchUrl === undefined ? {} : { openSearch: servers.openSearchUrl }),
   tables: settings.tables,
+  projections: readSide.projections,
 });
 
 if (args.seed) {
@@ -72,7 +92,9 @@ const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info("stopping", { signal });
-  // Requests in flight answer first; then the servers this process started stop (their data stays on disk).
+  // The poller finishes its batch and keeps its checkpoints; requests in flight answer; then the
+  // servers this process started stop (their data stays on disk).
+  await readSide.stop();
   await api.close();
   await servers.stop();
   log.info("stopped");

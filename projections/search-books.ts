@@ -1,7 +1,7 @@
 import type { BookDocument } from "./book-index.js";
 import type { SearchPorts } from "./ports.js";
 
-export type BookSort = "relevance" | "price" | "newest";
+export type BookSort = "relevance" | "price" | "price-desc" | "newest";
 
 export interface BookQuery {
   /** Free text from the user: a `simple_query_string`, which cannot fail on syntax. */
@@ -39,6 +39,7 @@ export class InvalidCursor extends Error {
 const sorts: Record<BookSort, readonly Record<string, "asc" | "desc">[]> = {
   relevance: [{ _score: "desc" }, { bookId: "asc" }],
   price: [{ priceCents: "asc" }, { bookId: "asc" }],
+  "price-desc": [{ priceCents: "desc" }, { bookId: "asc" }],
   newest: [{ addedAt: "desc" }, { bookId: "asc" }],
 };
 

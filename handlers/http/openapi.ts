@@ -51,7 +51,7 @@ const problemDescriptions: Record<number, string> = {
   415: "The body is not application/json.",
   422: "The Idempotency-Key was already used with a different request.",
   500: "A fault on our side; the problem carries a correlation id.",
-  501: "Not served yet.",
+  503: "A read model's server is not running (e.g. search, when started without it).",
 };
 
 const problemStatuses = (route: AnyRoute): number[] => {

@@ -5,6 +5,7 @@ import type { PaymentGateway } from "../../domain/payment-gateway.js";
 import { createEventStore, createSnapshotStore, type EventStore, type TableNames } from "../../store/index.js";
 import { createCommandHandler, type CommandHandler } from "../commands/handle.js";
 import type { CommandDeps } from "../commands/deps.js";
+import { createReadModels, readModelConfigFromEnv, type ReadModelConfig, type ReadModels } from "./read-models.js";
 
 /** What the HTTP handlers need from the outside world, built once per process (per Lambda container). */
 export interface Runtime {
@@ -15,6 +16,8 @@ export interface Runtime {
   /** Same loading rules as command handling (snapshots included), for reads answered from the event store. */
   readonly deps: CommandDeps;
   readonly newId: () => string;
+  /** The read models the queries answer from; each server is reached only when a query needs it. */
+  readonly readModels: ReadModels;
 }
 
 export interface RuntimeConfig {
@@ -22,6 +25,7 @@ export interface RuntimeConfig {
   /** DynamoDB Local's address; absent in AWS, where the SDK finds the regional endpoint. */
   readonly dynamoDbEndpoint?: string;
   readonly payments?: PaymentGateway;
+  readonly readModels?: ReadModelConfig;
 }
 
 /** Plain configuration, the same names SST links into each function's environment. */
@@ -29,7 +33,11 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Runt
   const events = env.EVENTS_TABLE;
   const views = env.VIEWS_TABLE;
   if (!events || !views) throw new Error("EVENTS_TABLE and VIEWS_TABLE must name the DynamoDB tables");
-  return { tables: { events, views }, ...(env.DYNAMODB_ENDPOINT ? { dynamoDbEndpoint: env.DYNAMODB_ENDPOINT } : {}) };
+  return {
+    tables: { events, views },
+    ...(env.DYNAMODB_ENDPOINT ? { dynamoDbEndpoint: env.DYNAMODB_ENDPOINT } : {}),
+    readModels: readModelConfigFromEnv(env),
+  };
 };
 
 const localCredentials = { accessKeyId: "local", secretAccessKey: "local" };
@@ -52,7 +60,8 @@ export const createRuntime = (config: RuntimeConfig): Runtime => {
     newId,
     random: Math.random,
   };
-  return { client, tables: config.tables, store, commands: createCommandHandler(deps), deps, newId };
+  const readModels = createReadModels(client, config.tables.views, config.readModels ?? {});
+  return { client, tables: config.tables, store, commands: createCommandHandler(deps), deps, newId, readModels };
 };
 
 /** A runtime made on first use, so importing the route table (OpenAPI, SST) needs no configuration. */

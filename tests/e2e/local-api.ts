@@ -6,6 +6,7 @@ import { ulid } from "ulid";
 import { inject } from "vitest";
 import { localAuthConfig } from "../../local/auth-config.js";
 import { type LocalApi, startLocalApi } from "../../local/api.js";
+import type { ReadModelConfig } from "../../handlers/http/read-models.js";
 import { mintToken, subFor, type TokenRequest } from "../../local/tokens.js";
 import { tableNames } from "../../store/index.js";
 
@@ -65,15 +66,17 @@ const client = (base: string, sub: string, token: string): Client => {
 
 /**
  * `npm start`'s API, in process, on a free port: the real route table and runtime against the
- * test run's DynamoDB Local, with fresh tables and a user pool key of its own.
+ * test run's DynamoDB Local, with fresh tables and a user pool key of its own; the read models'
+ * servers only when given.
  */
-export const startE2eApi = async (prefix: string): Promise<E2eApi> => {
+export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = {}): Promise<E2eApi> => {
   const dir = await mkdtemp(path.join(tmpdir(), "bookstore-e2e-"));
   const auth = { ...localAuthConfig({}), keyDir: path.join(dir, "auth") };
   const local = await startLocalApi({
     dynamoDbEndpoint: inject("dynamoDbEndpoint"),
     tables: tableNames(`${prefix}-${ulid().toLowerCase()}`),
     port: 0,
+    readModels,
     auth,
     logger: new Logger({ serviceName: "bookstore-e2e", logLevel: "SILENT" }),
   });

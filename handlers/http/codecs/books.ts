@@ -50,31 +50,37 @@ export const SearchBooksQuery = strict(
   },
 );
 
+/** What every answer about a book says of it. */
+const bookFields = {
+  bookId: Id,
+  title: t.string,
+  authors: t.array(t.string),
+  isbn: t.string,
+  category: t.string,
+  description: t.string,
+  priceCents: Cents,
+  currency: Currency,
+};
+
 export const BookView = t.intersection(
   [
-    t.type({
-      bookId: Id,
-      title: t.string,
-      authors: t.array(t.string),
-      isbn: t.string,
-      category: t.string,
-      description: t.string,
-      priceCents: Cents,
-      currency: Currency,
-      discontinued: t.boolean,
-      version: Version,
-    }),
+    t.type({ ...bookFields, discontinued: t.boolean, version: Version }),
     t.partial({ available: intBetween("Available", 0, Number.MAX_SAFE_INTEGER) }),
   ],
   "BookView",
 );
+const Count = intBetween("Count", 0, Number.MAX_SAFE_INTEGER);
+/** A search hit: the book as the search index holds it (no stream version), with its relevance. */
+export const BookHit = t.type({ ...bookFields, available: t.number, inStock: t.boolean, score: t.union([t.number, t.null]) }, "BookHit");
 export const BookPage = t.intersection(
   [
-    t.type({ items: t.array(BookView), facets: t.type({ category: t.record(t.string, t.number) }) }),
+    t.type({ items: t.array(BookHit), total: Count, facets: t.type({ category: t.record(t.string, Count) }) }),
     t.partial({ nextCursor: t.string }),
   ],
   "BookPage",
 );
 
-export const Bestseller = t.type({ bookId: Id, title: t.string, unitsSold: intBetween("UnitsSold", 0, Number.MAX_SAFE_INTEGER) }, "Bestseller");
-export const Bestsellers = t.type({ items: t.array(Bestseller) }, "Bestsellers");
+export const Bestseller = t.type({ bookId: Id, title: t.string, unitsSold: Count }, "Bestseller");
+export const RatedBook = t.type({ bookId: Id, title: t.string, averageStars: t.number, ratings: Count }, "RatedBook");
+/** Units sold (paid orders, less cancellations), and the best average stars of books with at least 3 ratings. */
+export const Bestsellers = t.type({ items: t.array(Bestseller), topRated: t.array(RatedBook) }, "Bestsellers");

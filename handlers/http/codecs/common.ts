@@ -1,6 +1,6 @@
 import * as t from "io-ts";
 import { withSchema } from "../json-schema-hints.js";
-import { intBetween, matching } from "./refine.js";
+import { intBetween, intQuery, matching } from "./refine.js";
 import { strict } from "./strict.js";
 
 /** Ids the server made (ULIDs) or a client's own key; path-safe either way. */
@@ -28,3 +28,10 @@ export const NoQuery = strict("NoQuery", {});
 export const Version = intBetween("Version", 1, Number.MAX_SAFE_INTEGER);
 export const CommandAccepted = t.type({ version: Version }, "CommandAccepted");
 export type CommandAccepted = t.TypeOf<typeof CommandAccepted>;
+
+/**
+ * Read-your-writes: the stream version a command answered with. The query waits (briefly) until
+ * its read model has reached it, else answers with `x-read-model-stale: true`.
+ */
+export const MinVersion = intQuery("MinVersion", 1, Number.MAX_SAFE_INTEGER);
+export const MinVersionQuery = strict("MinVersionQuery", {}, { minVersion: MinVersion });

@@ -6,4 +6,5 @@ import { strict } from "./strict.js";
 const Count = intBetween("Count", 0, Number.MAX_SAFE_INTEGER);
 
 export const ReceiveStockBody = strict("ReceiveStockBody", { quantity: intBetween("ReceivedQuantity", 1, 100_000) });
-export const InventoryView = t.type({ bookId: Id, onHand: Count, reserved: Count, available: Count }, "InventoryView");
+/** `version` is the inventory stream's, the one `minVersion` compares with. */
+export const InventoryView = t.type({ bookId: Id, onHand: Count, reserved: Count, available: Count, version: Count }, "InventoryView");

@@ -1,17 +1,20 @@
 import * as t from "io-ts";
-import { Cents, Currency, Id } from "./common.js";
-import { intBetween } from "./refine.js";
+import { Cents, Currency, Id, MinVersion } from "./common.js";
+import { intBetween, intQuery, matching } from "./refine.js";
 import { strict } from "./strict.js";
 
 export const OrderIdPath = strict("OrderIdPath", { orderId: Id });
+export const OrderQuery = strict("OrderQuery", {}, { minVersion: MinVersion });
 export const OrderStatus = t.keyof(
   { placed: null, paid: null, "payment-failed": null, shipped: null, delivered: null, cancelled: null },
   "OrderStatus",
 );
-export const OrdersQuery = strict("OrdersQuery", {}, { cursor: t.string });
+/** The last order of the previous page, as that page's `nextCursor` gave it. */
+const OrdersCursor = matching("OrdersCursor", /^order#[A-Za-z0-9_-]{1,64}$/);
+export const OrdersQuery = strict("OrdersQuery", {}, { cursor: OrdersCursor, limit: intQuery("Limit", 1, 100) });
 
 export const OrderLine = t.type(
-  { bookId: Id, title: t.string, quantity: intBetween("OrderedQuantity", 1, 99), unitPriceCents: Cents },
+  { bookId: Id, title: t.string, quantity: intBetween("OrderedQuantity", 1, 99), unitPriceCents: Cents, lineTotalCents: Cents },
   "OrderLine",
 );
 export const OrderView = t.type(

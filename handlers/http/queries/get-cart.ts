@@ -1,18 +1,40 @@
+import { getCart } from "../../../projections/cart-view.js";
 import { CartView } from "../codecs/cart.js";
-import { NoPath, NoQuery } from "../codecs/common.js";
+import { MinVersionQuery, NoPath } from "../codecs/common.js";
+import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
-import { notImplementedYet } from "./not-implemented.js";
+import type { Runtime } from "../runtime.js";
+import { callerOf } from "../commands/send.js";
+import { readAtLeast, staleHeaders } from "./read-your-writes.js";
 
-export const getCartRoute = (): AnyRoute =>
+export const getCartRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
     operationId: "getCart",
     method: "GET",
     path: "/cart",
     auth: "customer",
-    summary: "The caller's cart, with line and total prices",
+    summary: "The caller's cart, with line and total prices (minVersion: the cart version a command answered)",
     tags: ["cart"],
-    request: { path: NoPath, query: NoQuery },
+    request: { path: NoPath, query: MinVersionQuery },
     response: { status: 200, codec: CartView },
-    problems: [501],
-    handler: notImplementedYet,
+    handler: async (input) => {
+      const { views } = runtime().readModels;
+      const customerId = callerOf(input).sub;
+      const { value: cart, stale } = await readAtLeast(() => getCart(views, customerId), (c) => c.version, input.query.minVersion);
+      return ok(
+        {
+          lines: cart.lines.map(({ bookId, title, quantity, unitPriceCents, lineTotalCents, currency }) => ({
+            bookId,
+            title,
+            quantity,
+            unitPriceCents,
+            lineTotalCents,
+            currency,
+          })),
+          totals: cart.currency === undefined ? [] : [{ currency: cart.currency, totalCents: cart.totalCents }],
+          version: cart.version,
+        },
+        staleHeaders(stale),
+      );
+    },
   });

@@ -1,18 +1,31 @@
-import { BookIdPath, NoQuery } from "../codecs/common.js";
+import { streams } from "../../../events/index.js";
+import { getInventory } from "../../../projections/inventory-view.js";
+import { BookIdPath, MinVersionQuery } from "../codecs/common.js";
 import { InventoryView } from "../codecs/inventory.js";
+import { problem } from "../problem.js";
+import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
-import { notImplementedYet } from "./not-implemented.js";
+import type { Runtime } from "../runtime.js";
+import { readAtLeast, staleHeaders } from "./read-your-writes.js";
 
-export const getInventoryRoute = (): AnyRoute =>
+export const getInventoryRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
     operationId: "getInventory",
     method: "GET",
     path: "/inventory/{bookId}",
     auth: "public",
-    summary: "Stock of a book: on hand, reserved, available",
+    summary: "Stock of a book: on hand, reserved, available (minVersion: the inventory version a command answered)",
     tags: ["inventory"],
-    request: { path: BookIdPath, query: NoQuery },
+    request: { path: BookIdPath, query: MinVersionQuery },
     response: { status: 200, codec: InventoryView },
-    problems: [501],
-    handler: notImplementedYet,
+    handler: async ({ path, query }) => {
+      const { readModels, store } = runtime();
+      const { value: stock, stale } = await readAtLeast(() => getInventory(readModels.views, path.bookId), (v) => v.version, query.minVersion);
+      // Never stocked: zeros for a book of the catalogue, 404 for an id that names no book.
+      if (stock.version === 0 && (await store.streamVersion(streams.book(path.bookId))) === 0) {
+        return { ...problem(404, "No such resource."), ...(stale ? { headers: staleHeaders(stale) } : {}) };
+      }
+      const { bookId, onHand, reserved, version } = stock;
+      return ok({ bookId, onHand, reserved, available: Math.max(0, stock.available), version }, staleHeaders(stale));
+    },
   });

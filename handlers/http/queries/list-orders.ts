@@ -1,9 +1,13 @@
+import { listOrders } from "../../../projections/order-history.js";
 import { NoPath } from "../codecs/common.js";
 import { OrderHistory, OrdersQuery } from "../codecs/orders.js";
+import { callerOf } from "../commands/send.js";
+import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
-import { notImplementedYet } from "./not-implemented.js";
+import type { Runtime } from "../runtime.js";
+import { orderSummary } from "./order-wire.js";
 
-export const listOrdersRoute = (): AnyRoute =>
+export const listOrdersRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
     operationId: "listOrders",
     method: "GET",
@@ -13,6 +17,11 @@ export const listOrdersRoute = (): AnyRoute =>
     tags: ["orders"],
     request: { path: NoPath, query: OrdersQuery },
     response: { status: 200, codec: OrderHistory },
-    problems: [501],
-    handler: notImplementedYet,
+    handler: async (input) => {
+      const page = await listOrders(runtime().readModels.views, callerOf(input).sub, {
+        limit: input.query.limit ?? 20,
+        ...(input.query.cursor === undefined ? {} : { cursor: input.query.cursor }),
+      });
+      return ok({ items: page.orders.map(orderSummary), ...(page.cursor === undefined ? {} : { nextCursor: page.cursor }) });
+    },
   });
