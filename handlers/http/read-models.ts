@@ -2,6 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
+import { inProcessBus } from "../../projections/integration-bus.js";
 import type { ProjectionPorts, SearchPorts, ViewsPort } from "../../projections/ports.js";
 
 /** Where the read models live; absent servers are only an error when a query needs them. */
@@ -62,6 +63,9 @@ export const createReadModels = (client: DynamoDBClient, viewsTable: string, con
         index: config.searchIndex ?? "books",
       });
     },
+    // Locally, integration events go to an in-process bus that records them (EventBridge has no
+    // local server); in AWS the integration-events projector has its own EventBridge port.
+    integration: { bus: inProcessBus(), stockLowThreshold: 5 },
     searchConfigured: config.openSearchUrl !== undefined,
     close: async () => {
       await Promise.all([redis?.quit(), search?.client.close()]);
