@@ -20,6 +20,7 @@ export const rateBook = handlerOf("rateBook");
 export const receiveStock = handlerOf("receiveStock");
 export const getInventory = handlerOf("getInventory");
 export const getBestsellers = handlerOf("getBestsellers");
+export const getProjectionStatus = handlerOf("getProjectionStatus");
 export const getCart = handlerOf("getCart");
 export const addCartItem = handlerOf("addCartItem");
 export const changeCartItem = handlerOf("changeCartItem");

@@ -6,6 +6,7 @@ import { cancelOrderRoute } from "./commands/orders.js";
 import { rateBookRoute } from "./commands/ratings.js";
 import { openApiRoute } from "./openapi-route.js";
 import { getBestsellersRoute } from "./queries/get-bestsellers.js";
+import { projectionStatusRoute } from "./queries/projection-status.js";
 import { getBookRoute } from "./queries/get-book.js";
 import { getCartRoute } from "./queries/get-cart.js";
 import { getInventoryRoute } from "./queries/get-inventory.js";
@@ -36,6 +37,7 @@ export const buildRoutes = (runtime: () => Runtime): readonly AnyRoute[] => {
     getOrderRoute(runtime),
     cancelOrderRoute(runtime),
     streamEventsRoute(runtime),
+    projectionStatusRoute(runtime),
     openApiRoute(() => table),
   ];
   return table;

@@ -99,6 +99,15 @@ describe("the read side over HTTP, with the stream poller running", () => {
     expect(peek.type).toBe("application/problem+json");
     expect((await eve.get("/orders")).body.items).toEqual([]);
     expect((await admin.get(`/orders/${orderId}`)).body).toMatchObject({ orderId, status: "paid" });
+
+    // Operators see where each projection stands; customers may not look.
+    const status = await admin.get("/projections/status");
+    expect(status.status).toBe(200);
+    const orders = (status.body.items as { projection: string; lastEvent?: { type: string }; deadLetters: number }[]).find(
+      (s) => s.projection === "order-history",
+    );
+    expect(orders).toMatchObject({ deadLetters: 0, lastEvent: { type: expect.any(String) } });
+    expect((await eve.get("/projections/status")).status).toBe(403);
   });
 
   it("a query asked for a version its read model has not reached answers what it has, flagged stale", async () => {

@@ -1,0 +1,19 @@
+import { projectionStatus } from "../../../projections/index.js";
+import { NoPath, NoQuery } from "../codecs/common.js";
+import { ProjectionStatuses } from "../codecs/projections.js";
+import { ok } from "../result.js";
+import { type AnyRoute, defineRoute } from "../route.js";
+import type { Runtime } from "../runtime.js";
+
+export const projectionStatusRoute = (runtime: () => Runtime): AnyRoute =>
+  defineRoute({
+    operationId: "getProjectionStatus",
+    method: "GET",
+    path: "/projections/status",
+    auth: "admin",
+    summary: "Per projection: the newest event applied, its time, the lag, and the dead-letter count",
+    tags: ["operations"],
+    request: { path: NoPath, query: NoQuery },
+    response: { status: 200, codec: ProjectionStatuses },
+    handler: async () => ok({ items: await projectionStatus({ views: runtime().readModels.views }) }),
+  });
