@@ -90,7 +90,12 @@ export const createRunner = (deps: CommandDeps): Runner => {
           }
         }
         const plan = await decide();
-        if (isLeft(plan)) return plan;
+        if (isLeft(plan)) {
+          // A twin of this command (the same key, sent at once) may have landed between the first
+          // look-up and this decision, and made it fail (the cart it checked out is now empty).
+          const twin = meta.commandId === undefined ? undefined : await deps.store.findCommand(commandId);
+          return twin ? fromRecord<R>(twin, meta) : plan;
+        }
         const changed = plan.right.changes.filter((c) => c.events.length > 0);
         if (changed.length === 0) {
           const versions = Object.fromEntries(plan.right.changes.map((c) => [c.loaded.streamId, c.loaded.version]));

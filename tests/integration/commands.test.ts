@@ -153,6 +153,24 @@ describe("command handling against DynamoDB Local", () => {
     expect(other.kind).toBe("IdempotencyKeyReused");
   });
 
+  it("a twin of the same key that lands between the look-up and the decision answers as the first did", async () => {
+    const bookId = await stockedBook(3);
+    const customer = ulid();
+    ok(await f.commands.handle({ type: "AddCartItem", customerId: customer, bookId, quantity: 1 }, asCustomer(customer)));
+    const key = ulid();
+    const checkout = { type: "Checkout" as const, customerId: customer, orderId: ulid() };
+    const first = ok<CheckoutOutcome>(await f.commands.handle(checkout, asCustomer(customer, key)));
+    // The second request looked for the key just before the first one landed, so its look-up found nothing.
+    let looked = false;
+    const racing = {
+      ...f.store,
+      findCommand: (id: string) => (looked ? f.store.findCommand(id) : ((looked = true), Promise.resolve(undefined))),
+    };
+    const twin = ok<CheckoutOutcome>(await f.handlerWith({ store: racing }).handle({ ...checkout, orderId: ulid() }, asCustomer(customer, key)));
+    expect(twin.duplicate).toBe(true);
+    expect(twin.result.orderId).toBe(first.result.orderId);
+  });
+
   it("cancelling releases the stock; a customer cannot cancel someone else's order", async () => {
     const bookId = await stockedBook(3);
     const customer = ulid();
