@@ -81,7 +81,14 @@ export const createCommandHandler = (deps: CommandDeps): CommandHandler => {
       const recorded = await runner.run({ ...meta, commandId: undefined, causationId: meta.commandId }, () =>
         planChargeOutcome(deps, orderId, outcome),
       );
-      if (isLeft(recorded)) return recorded;
+      if (isLeft(recorded)) {
+        // Another request settling the same order (a repeated checkout) may have recorded the
+        // outcome first, and this one's reads of the payment, order and stock may straddle that
+        // write. If the payment is settled now, the loop answers the order's status.
+        const now = await pendingCharge(deps, orderId);
+        if (isLeft(now) || now.right.status === "requested") return recorded;
+        continue;
+      }
       if (outcome.status !== "failed") return right(recorded.right.result.status);
       await sleep(50 * 2 ** attempt * (0.5 + deps.random()));
     }
