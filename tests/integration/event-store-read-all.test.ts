@@ -40,7 +40,7 @@ beforeAll(async () => {
       }
     }),
   );
-}, 300_000);
+}, 900_000); // 10,000 events; the whole suite shares one DynamoDB Local, so this may wait its turn.
 
 describe("readAll", () => {
   it("returns every event exactly once, in ULID order, across hours and shards", async () => {
