@@ -1,17 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { Book } from "../../domain/book.js";
 
-export interface SeedBook {
-  readonly bookId: string;
-  readonly title: string;
-  readonly authors: string[];
-  readonly isbn: string;
-  readonly category: string;
-  readonly description: string;
-  readonly priceCents: number;
-  readonly currency: string;
-  readonly stock: number;
-}
+/** A catalogue entry as the domain knows it, with the copies to receive. */
+export type SeedBook = Omit<Book, "discontinued"> & { readonly stock: number };
 
 /** The ISBN-13 check digit: weights 1,3,1,3… over the first twelve digits, then up to the next ten. */
 export const isbn13CheckDigit = (first12: string): number => {

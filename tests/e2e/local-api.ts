@@ -1,3 +1,4 @@
+import { isbn13CheckDigit } from "../../local/seed/catalogue.js";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -97,8 +98,7 @@ let isbnSeq = 0;
 /** A valid ISBN-13, different on each call. */
 export const nextIsbn = (): string => {
   const body = `979${String(200000000 + isbnSeq++).slice(-9)}`;
-  const sum = [...body].reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 1 : 3), 0);
-  return body + String((10 - (sum % 10)) % 10);
+  return body + String(isbn13CheckDigit(body));
 };
 
 export const newBook = (overrides: Record<string, unknown> = {}) => ({

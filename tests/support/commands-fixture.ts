@@ -1,3 +1,4 @@
+import { isbn13CheckDigit } from "../../local/seed/catalogue.js";
 import { isLeft, type Either } from "fp-ts/lib/Either.js";
 import { monotonicFactory } from "ulid";
 import { LocalPaymentGateway } from "../../domain/local-payment-gateway.js";
@@ -57,8 +58,7 @@ let isbnSeq = 0;
 /** A valid ISBN-13 (978 prefix, correct check digit), different on each call. */
 export const nextIsbn = (): string => {
   const body = `978${String(100000000 + isbnSeq++).slice(-9)}`;
-  const sum = [...body].reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 1 : 3), 0);
-  return body + String((10 - (sum % 10)) % 10);
+  return body + String(isbn13CheckDigit(body));
 };
 
 export const addBook = (bookId: string, priceCents = 1500) => ({
