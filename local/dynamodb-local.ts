@@ -26,6 +26,9 @@ export const localAwsConfig = (endpoint: string) => ({
   endpoint,
   region: "localhost",
   credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  // Under load DynamoDB Local answers 500 "timed out ... waiting for a lock" where DynamoDB would
+  // not; the SDK retries a 500, and three attempts are too few for a busy laptop or CI runner.
+  maxAttempts: 10,
 });
 
 export const dynamoDbAnswers = async (endpoint: string): Promise<boolean> => {
