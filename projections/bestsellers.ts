@@ -4,6 +4,7 @@ import { defaultBatch, type Projection } from "./projection.js";
 import type { RedisPorts, ViewPorts } from "./ports.js";
 import { withScripts } from "./redis-scripts.js";
 import { EventOutOfOrder } from "./stream-view.js";
+import { liveRedisPrefix } from "./generations.js";
 
 const bestsellersKey = "bestsellers";
 const orderKey = (orderId: string) => `bestsellers:order:${orderId}`;
@@ -33,11 +34,12 @@ export const bestsellers: Projection<ViewPorts & RedisPorts> = {
   eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
   batch: defaultBatch,
   stores: ["cache"],
-  apply: async (events, { redis }) => {
+  keys: { redis: [bestsellersKey, orderKey("*")] },
+  apply: async (events, { redis, redisKeyPrefix = "" }) => {
     const r = withScripts(redis);
     for (const e of events) {
       const lines = e.type === "OrderPlaced" ? JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity])) : "";
-      const outcome = await r.projectOrderEvent(orderKey(idOf(e.streamId)), bestsellersKey, e.version, kindOf(e), lines);
+      const outcome = await r.projectOrderEvent(redisKeyPrefix + orderKey(idOf(e.streamId)), redisKeyPrefix + bestsellersKey, e.version, kindOf(e), lines);
       if (outcome === -1) throw new EventOutOfOrder(e.streamId, e.version, -1);
     }
   },
@@ -48,9 +50,10 @@ export interface Bestseller {
   readonly unitsSold: number;
 }
 
-/** The best-selling books, most units first (Top 20 unless told otherwise). */
-export const topBestsellers = async (redis: Redis, limit = 20): Promise<Bestseller[]> => {
-  const flat = await redis.zrevrange(bestsellersKey, 0, limit - 1, "WITHSCORES");
+/** The best-selling books, most units first (Top 20 unless told otherwise), from the live generation unless one is given. */
+export const topBestsellers = async (redis: Redis, limit = 20, keyPrefix?: string): Promise<Bestseller[]> => {
+  const prefix = await liveRedisPrefix(redis, bestsellers.name, keyPrefix);
+  const flat = await redis.zrevrange(prefix + bestsellersKey, 0, limit - 1, "WITHSCORES");
   const out: Bestseller[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push({ bookId: flat[i] ?? "", unitsSold: Number(flat[i + 1]) });
   return out;

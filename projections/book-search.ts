@@ -1,6 +1,7 @@
 import { errors } from "@opensearch-project/opensearch";
 import { idOf, type StoredEvent } from "../events/index.js";
 import { ensureBookIndex, type BookDocument } from "./book-index.js";
+import { liveViews } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { SearchPorts, ViewPorts, ViewsPort } from "./ports.js";
 import { foldBatch, readView, type ViewKey } from "./stream-view.js";
@@ -90,6 +91,7 @@ export const bookSearch: Projection<ViewPorts & SearchPorts> = {
   version: 1,
   eventTypes: [...bookEvents, "StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"],
   batch: defaultBatch,
+  keys: { views: ["search#"] },
   prepare: (ports) => ensureBookIndex(ports.search.client, ports.search.index),
   stores: ["search"],
   apply: async (events, ports) => {
@@ -106,7 +108,8 @@ export const bookSearch: Projection<ViewPorts & SearchPorts> = {
 };
 
 /** One book as the search projection last folded it, discontinued or not; undefined if unknown. */
-export const getBook = async (views: ViewsPort, bookId: string): Promise<(BookDocument & { readonly version: number }) | undefined> => {
+export const getBook = async (live: ViewsPort, bookId: string): Promise<(BookDocument & { readonly version: number }) | undefined> => {
+  const views = await liveViews(live, bookSearch.name);
   const [book, stock] = await Promise.all([readView<BookFields>(views, bookKey(bookId)), readView<Stock>(views, stockKey(bookId))]);
   if (book === undefined) return undefined;
   const available = stock?.state.available ?? 0;

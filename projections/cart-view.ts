@@ -1,4 +1,5 @@
 import { idOf, type StoredEvent } from "../events/index.js";
+import { liveViews } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
 import { foldBatch, readView, type ViewKey } from "./stream-view.js";
@@ -53,10 +54,12 @@ export const cartView: Projection<ViewPorts> = {
   version: 1,
   eventTypes: ["CartItemAdded", "CartItemQuantityChanged", "CartItemRemoved", "CartCleared", "CartCheckedOut"],
   batch: defaultBatch,
+  keys: { views: ["cart#"] },
   apply: (events, { views }) => foldBatch(views, events, (e) => key(idOf(e.streamId)), evolve),
 };
 
-export const getCart = async (views: ViewsPort, customerId: string): Promise<CartView> => {
+export const getCart = async (live: ViewsPort, customerId: string): Promise<CartView> => {
+  const views = await liveViews(live, cartView.name);
   const stored = await readView<CartState>(views, key(customerId));
   const lines = (stored?.state.lines ?? []).map((l) => ({ ...l, lineTotalCents: l.quantity * l.unitPriceCents }));
   const currency = lines[0]?.currency;

@@ -27,6 +27,7 @@ export const projectionStatus = (ports: ViewPorts, now?: Date): Promise<Projecti
 
 export * from "./projection.js";
 export * from "./ports.js";
+export * from "./generations.js";
 export { deadLetters, type DeadLetter, type DeadLetters } from "./dead-letters.js";
 export { getCart, type CartView } from "./cart-view.js";
 export { getInventory, type InventoryView } from "./inventory-view.js";

@@ -1,4 +1,5 @@
 import { idOf, type StoredEvent } from "../events/index.js";
+import { liveViews } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
 import { foldBatch, readView, type ViewKey } from "./stream-view.js";
@@ -41,10 +42,12 @@ export const inventoryView: Projection<ViewPorts> = {
   version: 1,
   eventTypes: ["StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"],
   batch: defaultBatch,
+  keys: { views: ["inventory#"] },
   apply: (events, { views }) => foldBatch(views, events, (e) => key(idOf(e.streamId)), evolveInventory),
 };
 
-export const getInventory = async (views: ViewsPort, bookId: string): Promise<InventoryView> => {
+export const getInventory = async (live: ViewsPort, bookId: string): Promise<InventoryView> => {
+  const views = await liveViews(live, inventoryView.name);
   const stored = await readView<InventoryLevels>(views, key(bookId));
   const { onHand, reserved } = stored?.state ?? { onHand: 0, reserved: 0 };
   return { bookId, onHand, reserved, available: onHand - reserved, version: stored?.version ?? 0 };

@@ -1,8 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { idOf, type OrderLine, type StoredEvent } from "../events/index.js";
+import { liveViews } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
-import { EventOutOfOrder, foldEach, foldIntoView, readView, type ViewKey } from "./stream-view.js";
+import { EventOutOfOrder, foldEach, foldIntoView, keyIn, pkIn, readView, type ViewKey } from "./stream-view.js";
 
 export type OrderStatus = "placed" | "paid" | "shipped" | "delivered" | "cancelled";
 
@@ -48,8 +49,8 @@ const evolve = (state: OrderState | undefined, e: StoredEvent): OrderState => {
   }
 };
 
-const ownerOf = async ({ client, tableName }: ViewsPort, orderId: string): Promise<string | undefined> =>
-  (await client.send(new GetCommand({ TableName: tableName, Key: ownerKey(orderId), ConsistentRead: true }))).Item?.customerId as
+const ownerOf = async (views: ViewsPort, orderId: string): Promise<string | undefined> =>
+  (await views.client.send(new GetCommand({ TableName: views.tableName, Key: keyIn(views, ownerKey(orderId)), ConsistentRead: true }))).Item?.customerId as
     | string
     | undefined;
 
@@ -57,7 +58,7 @@ const applyOne = async (views: ViewsPort, e: StoredEvent): Promise<unknown> => {
   const orderId = idOf(e.streamId);
   if (e.type === "OrderPlaced") {
     // The owner first: if the view write is lost, the retry rewrites the same owner and goes on.
-    await views.client.send(new PutCommand({ TableName: views.tableName, Item: { ...ownerKey(orderId), customerId: e.data.customerId } }));
+    await views.client.send(new PutCommand({ TableName: views.tableName, Item: { ...keyIn(views, ownerKey(orderId)), customerId: e.data.customerId } }));
     return foldIntoView(views, viewKey(e.data.customerId, orderId), e, evolve);
   }
   const customerId = await ownerOf(views, orderId);
@@ -70,13 +71,15 @@ export const orderHistory: Projection<ViewPorts> = {
   version: 1,
   eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
   batch: defaultBatch,
+  keys: { views: ["orders#", "order#"] },
   apply: (events, { views }) => foldEach(events, (e) => applyOne(views, e)),
 };
 
 const toView = (stored: { state: OrderState; version: number }): OrderView => ({ ...stored.state, version: stored.version });
 
 /** One order, or undefined when it is not (yet) in the view. Whose order it is, the caller checks. */
-export const getOrder = async (views: ViewsPort, orderId: string): Promise<OrderView | undefined> => {
+export const getOrder = async (live: ViewsPort, orderId: string): Promise<OrderView | undefined> => {
+  const views = await liveViews(live, orderHistory.name);
   const customerId = await ownerOf(views, orderId);
   if (customerId === undefined) return undefined;
   const stored = await readView<OrderState>(views, viewKey(customerId, orderId));
@@ -91,18 +94,20 @@ export interface OrderPage {
 
 /** A customer's orders, newest first (order ids are ULIDs, so the key order is time order). */
 export const listOrders = async (
-  { client, tableName }: ViewsPort,
+  live: ViewsPort,
   customerId: string,
   options: { readonly limit?: number; readonly cursor?: string } = {},
 ): Promise<OrderPage> => {
-  const page = await client.send(
+  const views = await liveViews(live, orderHistory.name);
+  const pk = pkIn(views, `orders#${customerId}`);
+  const page = await views.client.send(
     new QueryCommand({
-      TableName: tableName,
+      TableName: views.tableName,
       KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": `orders#${customerId}` },
+      ExpressionAttributeValues: { ":pk": pk },
       ScanIndexForward: false,
       Limit: options.limit ?? 50,
-      ...(options.cursor === undefined ? {} : { ExclusiveStartKey: { pk: `orders#${customerId}`, sk: options.cursor } }),
+      ...(options.cursor === undefined ? {} : { ExclusiveStartKey: { pk, sk: options.cursor } }),
     }),
   );
   const last = page.LastEvaluatedKey?.sk as string | undefined;

@@ -7,6 +7,8 @@ import type { IntegrationPorts } from "./integration-bus.js";
 export interface ViewsPort {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** Put before every view's partition key: a rebuild's new generation lives beside the live one. */
+  readonly keyPrefix?: string;
 }
 
 export interface ViewPorts {
@@ -16,6 +18,8 @@ export interface ViewPorts {
 /** Bestsellers and ratings; a key prefix on the client keeps tenants (and test files) apart. */
 export interface RedisPorts {
   readonly redis: Redis;
+  /** Put before the read model's keys (after the client's own prefix): a rebuild's new generation. */
+  readonly redisKeyPrefix?: string;
 }
 
 /** The book search index: an OpenSearch client and the index (or alias) name. */

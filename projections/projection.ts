@@ -28,6 +28,11 @@ export interface Projection<P = unknown> {
   prepare?(ports: P): Promise<void>;
   /** Read models it writes besides the views table (the infrastructure links only these); absent: views only. */
   readonly stores?: readonly ReadModelStore[];
+  /**
+   * What it writes, as the keys generation 0 uses: partition-key prefixes in the views table,
+   * glob patterns in Redis. A rebuild drops the old generation by them.
+   */
+  readonly keys?: { readonly views?: readonly string[]; readonly redis?: readonly string[] };
   apply(events: readonly StoredEvent[], ports: P): Promise<void>;
 }
 

@@ -1,9 +1,10 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { idOf, type OrderLine, type StoredEvent } from "../events/index.js";
+import { liveViews } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
-import { EventOutOfOrder } from "./stream-view.js";
+import { EventOutOfOrder, keyIn, pkIn } from "./stream-view.js";
 
 /**
  * Daily sales per category and currency: units and revenue of paid orders, counted on the day
@@ -38,14 +39,14 @@ export class UnknownBookCategory extends Error {
 }
 
 /** Last writer by stream version wins, per field: events without a category leave it alone. */
-const applyBookEvent = async ({ client, tableName }: ViewsPort, e: StoredEvent): Promise<void> => {
+const applyBookEvent = async (views: ViewsPort, e: StoredEvent): Promise<void> => {
   const category = e.type === "BookAdded" || e.type === "BookDetailsChanged" ? e.data.category : undefined;
   if (category === undefined) return;
   try {
-    await client.send(
+    await views.client.send(
       new UpdateCommand({
-        TableName: tableName,
-        Key: bookKey(idOf(e.streamId)),
+        TableName: views.tableName,
+        Key: keyIn(views, bookKey(idOf(e.streamId))),
         UpdateExpression: "SET category = :c, version = :v",
         ConditionExpression: "attribute_not_exists(version) OR version < :v",
         ExpressionAttributeValues: { ":c": category, ":v": e.version },
@@ -56,17 +57,18 @@ const applyBookEvent = async ({ client, tableName }: ViewsPort, e: StoredEvent):
   }
 };
 
-const categoriesOf = async ({ client, tableName }: ViewsPort, bookIds: readonly string[]): Promise<Map<string, string>> => {
+const categoriesOf = async (views: ViewsPort, bookIds: readonly string[]): Promise<Map<string, string>> => {
+  const { client, tableName } = views;
   const found = new Map<string, string>();
   const unique = [...new Set(bookIds)];
   for (let i = 0; i < unique.length; i += 100) {
-    const keys = unique.slice(i, i + 100).map(bookKey);
+    const keys = unique.slice(i, i + 100).map((id): Record<string, unknown> => ({ ...keyIn(views, bookKey(id)) }));
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
       [tableName]: { Keys: keys, ConsistentRead: true },
     };
     while (request !== undefined && Object.keys(request).length > 0) {
       const page = await client.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of page.Responses?.[tableName] ?? []) found.set(String(item.pk).slice("sales#book#".length), String(item.category));
+      for (const item of page.Responses?.[tableName] ?? []) found.set(String(item.pk).slice(pkIn(views, "sales#book#").length), String(item.category));
       request = page.UnprocessedKeys as typeof request;
     }
   }
@@ -86,10 +88,10 @@ const countLines = (lines: NonNullable<OrderState["lines"]>, categories: Map<str
   return [...by].map(([category, s]) => ({ category, ...s }));
 };
 
-const dayTotal = (tableName: string, day: string, currency: string, line: CountedLine, sign: 1 | -1) => ({
+const dayTotal = (views: ViewsPort, day: string, currency: string, line: CountedLine, sign: 1 | -1) => ({
   Update: {
-    TableName: tableName,
-    Key: { pk: dayPk(day), sk: `${line.category}#${currency}` },
+    TableName: views.tableName,
+    Key: { pk: pkIn(views, dayPk(day)), sk: `${line.category}#${currency}` },
     UpdateExpression: "ADD units :u, revenueCents :r SET #day = :day, category = :c, currency = :cur",
     ExpressionAttributeNames: { "#day": "day" },
     ExpressionAttributeValues: { ":u": sign * line.units, ":r": sign * line.revenueCents, ":day": day, ":c": line.category, ":cur": currency },
@@ -101,7 +103,7 @@ const dayTotal = (tableName: string, day: string, currency: string, line: Counte
  * transaction, conditional on the order's version, so a repeat or a racing delivery adds nothing.
  */
 const applyOrderEvent = async (views: ViewsPort, e: StoredEvent): Promise<void> => {
-  const key = orderKey(idOf(e.streamId));
+  const key = keyIn(views, orderKey(idOf(e.streamId)));
   for (;;) {
     const stored = (await views.client.send(new GetCommand({ TableName: views.tableName, Key: key, ConsistentRead: true }))).Item as OrderState | undefined;
     const at = stored?.version ?? 0;
@@ -115,11 +117,11 @@ const applyOrderEvent = async (views: ViewsPort, e: StoredEvent): Promise<void> 
       const counted = countLines(stored.lines, await categoriesOf(views, stored.lines.map((l) => l.bookId)));
       const paidDay = e.occurredAt.slice(0, 10);
       next = { ...next, paidDay, counted };
-      for (const line of counted) totals.push(dayTotal(views.tableName, paidDay, stored.currency ?? "", line, 1));
+      for (const line of counted) totals.push(dayTotal(views, paidDay, stored.currency ?? "", line, 1));
     } else if (e.type === "OrderCancelled" && stored?.paidDay !== undefined) {
       const { paidDay: _day, counted: _counted, ...rest } = next;
       next = rest;
-      for (const line of stored.counted ?? []) totals.push(dayTotal(views.tableName, stored.paidDay, stored.currency ?? "", line, -1));
+      for (const line of stored.counted ?? []) totals.push(dayTotal(views, stored.paidDay, stored.currency ?? "", line, -1));
     }
     try {
       await views.client.send(
@@ -150,6 +152,7 @@ export const salesByCategory: Projection<ViewPorts> = {
   version: 1,
   eventTypes: ["BookAdded", "BookDetailsChanged", "OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
   batch: defaultBatch,
+  keys: { views: ["sales#"] },
   apply: async (events, { views }) => {
     for (const e of events) {
       if (e.type === "BookAdded" || e.type === "BookDetailsChanged") await applyBookEvent(views, e);
@@ -167,14 +170,16 @@ export interface DailySales {
 }
 
 /** Every day from `from` to `to` (both `yyyy-mm-dd`, inclusive), by category and currency; days without sales are left out. */
-export const dailySales = async ({ client, tableName }: ViewsPort, from: string, to: string): Promise<DailySales[]> => {
+export const dailySales = async (live: ViewsPort, from: string, to: string): Promise<DailySales[]> => {
+  const views = await liveViews(live, salesByCategory.name);
+  const { client, tableName } = views;
   const out: DailySales[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
     let start: Record<string, unknown> | undefined;
     do {
       const page = await client.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": dayPk(day) }, ExclusiveStartKey: start }),
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pkIn(views, dayPk(day)) }, ExclusiveStartKey: start }),
       );
       for (const i of page.Items ?? []) {
         const row = { day, category: String(i.category), currency: String(i.currency), units: Number(i.units), revenueCents: Number(i.revenueCents) };

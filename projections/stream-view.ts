@@ -26,8 +26,14 @@ export interface StoredView<S> {
   readonly updatedAt: string;
 }
 
-export const readView = async <S>({ client, tableName }: ViewsPort, key: ViewKey): Promise<StoredView<S> | undefined> =>
-  (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item as StoredView<S> | undefined;
+/** A view's key in the generation the port writes (and reads). */
+export const keyIn = ({ keyPrefix }: ViewsPort, key: ViewKey): ViewKey => (keyPrefix ? { pk: keyPrefix + key.pk, sk: key.sk } : key);
+
+/** A partition key in the generation the port writes (and reads). */
+export const pkIn = ({ keyPrefix }: ViewsPort, pk: string): string => (keyPrefix ?? "") + pk;
+
+export const readView = async <S>(views: ViewsPort, key: ViewKey): Promise<StoredView<S> | undefined> =>
+  (await views.client.send(new GetCommand({ TableName: views.tableName, Key: keyIn(views, key), ConsistentRead: true }))).Item as StoredView<S> | undefined;
 
 /** One event folded into a view, with the state before and after it. */
 export interface Folded<S> {
@@ -79,7 +85,7 @@ export const writePlan = async <S>(views: ViewsPort, key: ViewKey, plan: FoldPla
     await views.client.send(
       new PutCommand({
         TableName: views.tableName,
-        Item: { ...key, streamId: last.streamId, version: plan.version, updatedAt: last.occurredAt, state: plan.state },
+        Item: { ...keyIn(views, key), streamId: last.streamId, version: plan.version, updatedAt: last.occurredAt, state: plan.state },
         ConditionExpression: plan.at === 0 ? "attribute_not_exists(pk)" : "version = :at",
         ...(plan.at === 0 ? {} : { ExpressionAttributeValues: { ":at": plan.at } }),
       }),

@@ -3,6 +3,7 @@ import { defaultBatch, type Projection } from "./projection.js";
 import type { RedisPorts, ViewPorts } from "./ports.js";
 import { withScripts } from "./redis-scripts.js";
 import { EventOutOfOrder } from "./stream-view.js";
+import { liveRedisPrefix } from "./generations.js";
 
 /** Fewer ratings than this say too little: the book is not listed. */
 export const MIN_RATINGS = 3;
@@ -16,12 +17,13 @@ export const topRated: Projection<ViewPorts & RedisPorts> = {
   eventTypes: ["BookRated"],
   batch: defaultBatch,
   stores: ["cache"],
-  apply: async (events, { redis }) => {
+  keys: { redis: [topRatedKey, ratingsKey("*")] },
+  apply: async (events, { redis, redisKeyPrefix = "" }) => {
     const r = withScripts(redis);
     for (const e of events) {
       if (e.type !== "BookRated") continue;
       const { bookId, customerId, stars, previousStars } = e.data;
-      const outcome = await r.projectRating(ratingsKey(bookId), topRatedKey, e.version, customerId, stars, previousStars === null ? "" : String(previousStars), bookId, MIN_RATINGS);
+      const outcome = await r.projectRating(redisKeyPrefix + ratingsKey(bookId), redisKeyPrefix + topRatedKey, e.version, customerId, stars, previousStars === null ? "" : String(previousStars), bookId, MIN_RATINGS);
       if (outcome === -1) throw new EventOutOfOrder(e.streamId, e.version, -1);
     }
   },
@@ -34,12 +36,13 @@ export interface RatedBook {
 }
 
 /** The best-rated books with at least `MIN_RATINGS` ratings, best first. */
-export const topRatedBooks = async (redis: Redis, limit = 20): Promise<RatedBook[]> => {
-  const flat = await redis.zrevrange(topRatedKey, 0, limit - 1, "WITHSCORES");
+export const topRatedBooks = async (redis: Redis, limit = 20, keyPrefix?: string): Promise<RatedBook[]> => {
+  const prefix = await liveRedisPrefix(redis, topRated.name, keyPrefix);
+  const flat = await redis.zrevrange(prefix + topRatedKey, 0, limit - 1, "WITHSCORES");
   const out: RatedBook[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const bookId = flat[i] ?? "";
-    const count = await redis.hget(ratingsKey(bookId), "count");
+    const count = await redis.hget(prefix + ratingsKey(bookId), "count");
     out.push({ bookId, averageStars: Number(flat[i + 1]), ratings: Number(count) });
   }
   return out;

@@ -2,10 +2,12 @@ import { createHash } from "node:crypto";
 import { Argument, Command, Option } from "commander";
 import { decodeTime } from "ulid";
 import type { EventType } from "../../events/index.js";
+import { atGeneration, readGeneration } from "../../projections/index.js";
 import type { CliContext } from "../context.js";
 import { eventTypeList, positiveInt, projectionNamed, projectionNames, timeBound } from "../options.js";
 import { progressReporter } from "../progress.js";
 import { runReplay, type ReplaySummary } from "../replay-run.js";
+import { stopOnInterrupt } from "../stop-on-interrupt.js";
 
 interface ReplayFlags {
   readonly from?: string;
@@ -59,21 +61,16 @@ export const replayCommand = (context: () => CliContext): Command =>
       const projection = projectionNamed(name);
       const ctx = context();
       const replayId = flags.id ?? defaultReplayId(projection.name, projection.version, flags);
-      let stopRequested = false;
-      const onSigint = () => {
-        if (stopRequested) process.exit(130);
-        stopRequested = true;
-        process.stderr.write("\nstopping after this batch (Ctrl-C again to quit at once)…\n");
-      };
-      process.on("SIGINT", onSigint);
-      process.on("SIGTERM", onSigint);
+      const interrupt = stopOnInterrupt("stopping after this batch");
       const progress = progressReporter(`${flags.dryRun === true ? "dry run" : "replay"} ${projection.name}`, flags.from === undefined ? undefined : timeOf(flags.from), flags.to === undefined ? Date.now() : Math.min(Date.now(), timeOf(flags.to)));
       try {
-        if (flags.dryRun !== true) await projection.prepare?.(ctx.ports);
+        // Into the live generation: the one the projector writes and readers read.
+        const ports = atGeneration(ctx.ports, projection.name, await readGeneration(ctx.ports.views, projection.name));
+        if (flags.dryRun !== true) await projection.prepare?.(ports);
         const summary = await runReplay({
           projection,
           store: ctx.store,
-          ports: ctx.ports,
+          ports,
           replayId,
           checkpointEvery: flags.checkpointEvery,
           ...(flags.from === undefined ? {} : { from: flags.from }),
@@ -83,14 +80,13 @@ export const replayCommand = (context: () => CliContext): Command =>
           dryRun: flags.dryRun === true,
           restart: flags.restart === true,
           onProgress: (p) => progress.update(p),
-          shouldStop: () => stopRequested,
+          shouldStop: interrupt.requested,
         });
         progress.stop();
         printSummary(projection.name, summary, flags.dryRun === true);
         if (summary.stopped) process.exitCode = 130;
       } finally {
         progress.stop();
-        process.off("SIGINT", onSigint);
-        process.off("SIGTERM", onSigint);
+        interrupt.dispose();
       }
     });

@@ -4,6 +4,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { isLeft } from "fp-ts/lib/Either.js";
 import type { StoredEvent } from "../../events/index.js";
 import { deadLetters } from "../../projections/dead-letters.js";
+import { atGeneration, readGeneration } from "../../projections/generations.js";
 import type { ViewPorts } from "../../projections/ports.js";
 import type { Projection } from "../../projections/projection.js";
 import { recordProgress } from "../../projections/status.js";
@@ -31,10 +32,13 @@ export const createRecordsHandler = <P extends ViewPorts>(projection: Projection
   const letters = deadLetters(ports.views);
   const handles = new Set<string>(projection.eventTypes);
   const applyAll = async (decoded: readonly { index: number; event: StoredEvent }[]): Promise<BatchFailure | undefined> => {
+    if (decoded.length === 0) return undefined;
+    // Read per batch: a rebuild that switched generations is followed from the next batch on.
+    const live = atGeneration(ports, projection.name, await readGeneration(ports.views, projection.name));
     try {
       await projection.apply(
         decoded.map((d) => d.event),
-        ports,
+        live,
       );
       return undefined;
     } catch {
@@ -43,7 +47,7 @@ export const createRecordsHandler = <P extends ViewPorts>(projection: Projection
       let first: BatchFailure | undefined;
       for (const { index, event } of decoded) {
         try {
-          await projection.apply([event], ports);
+          await projection.apply([event], live);
         } catch (error) {
           first ??= { index, error };
         }

@@ -1,0 +1,165 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { Client } from "@opensearch-project/opensearch";
+import type { Redis } from "ioredis";
+import {
+  atGeneration,
+  READER_POINTER_TTL_MS,
+  readGeneration,
+  redisPointerKey,
+  redisPrefixOf,
+  searchIndexOf,
+  switchGeneration,
+  type Projection,
+  type ViewPorts,
+} from "../projections/index.js";
+import type { EventStore } from "../store/index.js";
+import { dropGeneration, type Dropped } from "./drop-generation.js";
+import { runReplay, type ReplayProgress, type ReplaySummary } from "./replay-run.js";
+import { UsageError } from "./usage-error.js";
+
+type RebuildPorts = ViewPorts & { readonly redis?: Redis; readonly search?: { readonly client: Client; readonly index: string } };
+
+export type RebuildPhase = "replay" | "catch-up" | "switch" | "grace" | "drop";
+
+export interface RebuildOptions<P extends RebuildPorts> {
+  readonly projection: Projection<P>;
+  readonly store: EventStore;
+  /** The ports as configured (the rebuild finds the generations from them). */
+  readonly ports: P;
+  /**
+   * After the switch, how long to wait before the last catch-up and the drop: a projector batch
+   * begun before the switch may still write the old generation, and a reader may still hold the
+   * old pointer. At least the readers' pointer lifetime.
+   */
+  readonly graceMs: number;
+  /** Throw away a half-built generation instead of continuing it. */
+  readonly restart?: boolean;
+  readonly clock?: () => Date;
+  readonly onPhase?: (phase: RebuildPhase, detail: string) => void;
+  readonly onProgress?: (progress: ReplayProgress) => void;
+  readonly shouldStop?: () => boolean;
+}
+
+export interface RebuildSummary {
+  readonly projection: string;
+  readonly from: number;
+  readonly to: number;
+  /** The replay of history into the new generation, catch-ups included. */
+  readonly replay: ReplaySummary;
+  readonly resumed: boolean;
+  /** Stopped before the switch (Ctrl-C): the same command continues it. */
+  readonly stopped: boolean;
+  readonly dropped?: Dropped;
+  readonly seconds: number;
+}
+
+const buildingKey = (projection: string) => ({ pk: `generation#${projection}`, sk: "building" });
+
+/** Most catch-up passes before the switch; each is shorter than the one before it unless writes outpace the replay. */
+const CATCH_UP_PASSES = 5;
+/** A pass that read fewer events than this is close enough to switch on. */
+const CLOSE_ENOUGH = 200;
+
+/** Points searchers at `index`: one atomic alias update that also takes the alias off (or removes the plain index of) the old generation. */
+const moveAlias = async ({ client, index: alias }: { readonly client: Client; readonly index: string }, index: string): Promise<void> => {
+  const behind = await client.indices.getAlias({ name: alias }, { ignore: [404] });
+  const current = behind.statusCode === 404 ? [] : Object.keys(behind.body as Record<string, unknown>);
+  const plainIndex = current.length === 0 && (await client.indices.exists({ index: alias })).body === true;
+  await client.indices.updateAliases({
+    body: {
+      actions: [
+        { add: { index, alias } },
+        ...current.filter((i) => i !== index).map((i) => ({ remove: { index: i, alias } })),
+        ...(plainIndex ? [{ remove_index: { index: alias } }] : []),
+      ],
+    },
+  });
+};
+
+/**
+ * Rebuilds a read model while the live one keeps serving: replays history into a new
+ * generation, catches up, switches the projector and then the readers to it, catches up once
+ * more (events a projector batch begun before the switch wrote only to the old generation),
+ * and only then drops the old generation. Every write is idempotent per event, so the live
+ * projector and the catch-up may both apply an event to the new generation.
+ */
+export const runRebuild = async <P extends RebuildPorts>(options: RebuildOptions<P>): Promise<RebuildSummary> => {
+  const { projection, ports } = options;
+  const started = Date.now();
+  const clock = options.clock ?? (() => new Date());
+  const phase = options.onPhase ?? (() => {});
+  if ((projection.stores ?? []).includes("bus")) {
+    throw new UsageError(`${projection.name} publishes to other systems; rebuilding it would publish history again`);
+  }
+  const { client, tableName } = ports.views;
+  const current = await readGeneration(ports.views, projection.name);
+  const building = (await client.send(new GetCommand({ TableName: tableName, Key: buildingKey(projection.name), ConsistentRead: true }))).Item as
+    | { generation: number; from: number }
+    | undefined;
+  const halfBuilt = building !== undefined && building.generation > current && building.from === current ? building.generation : undefined;
+  const next = halfBuilt ?? current + 1;
+  if (halfBuilt !== undefined && options.restart === true) {
+    phase("drop", `generation ${halfBuilt}, half built`);
+    await dropGeneration(projection, halfBuilt, ports);
+  }
+  await client.send(
+    new PutCommand({ TableName: tableName, Item: { ...buildingKey(projection.name), generation: next, from: current, startedAt: clock().toISOString() } }),
+  );
+  const target = atGeneration(ports, projection.name, next);
+  await projection.prepare?.(target);
+
+  const replayId = `rebuild-g${next}`;
+  // Once switched, the rebuild must finish: the passes after the switch do not stop on Ctrl-C.
+  const pass = (restart: boolean, stoppable: boolean) =>
+    runReplay({
+      projection,
+      store: options.store,
+      ports: target,
+      replayId,
+      restart,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      ...(options.shouldStop === undefined || !stoppable ? {} : { shouldStop: options.shouldStop }),
+    });
+  const resumed = halfBuilt !== undefined && options.restart !== true;
+  phase("replay", `generation ${next} (live: ${current})${resumed ? ", continuing" : ""}`);
+  let replay = await pass(!resumed, true);
+  const summary = (stopped: boolean, dropped?: Dropped): RebuildSummary => ({
+    projection: projection.name,
+    from: current,
+    to: next,
+    replay,
+    resumed,
+    stopped,
+    ...(dropped === undefined ? {} : { dropped }),
+    seconds: (Date.now() - started) / 1000,
+  });
+  if (replay.stopped) return summary(true);
+
+  for (let n = 1; n <= CATCH_UP_PASSES; n++) {
+    const before = replay.scanned;
+    phase("catch-up", `pass ${n}`);
+    replay = await pass(false, true);
+    if (replay.stopped) return summary(true);
+    if (replay.scanned - before < CLOSE_ENOUGH) break;
+  }
+
+  phase("switch", `generation ${current} → ${next}`);
+  if (!(await switchGeneration(ports.views, projection.name, current, next, clock()))) {
+    throw new Error(`${projection.name}: the live generation is no longer ${current}; another rebuild switched first`);
+  }
+  const stores = projection.stores ?? [];
+  if (stores.includes("cache") && ports.redis !== undefined) await ports.redis.set(redisPointerKey(projection.name), redisPrefixOf(projection.name, next));
+  if (stores.includes("search") && ports.search !== undefined) await moveAlias(ports.search, searchIndexOf(ports.search.index, next));
+
+  phase("catch-up", "after the switch");
+  replay = await pass(false, false);
+  phase("grace", `${Math.max(options.graceMs, READER_POINTER_TTL_MS)} ms`);
+  await sleep(Math.max(options.graceMs, READER_POINTER_TTL_MS));
+  replay = await pass(false, false);
+
+  phase("drop", `generation ${current}`);
+  const dropped = await dropGeneration(projection, current, ports);
+  await client.send(new DeleteCommand({ TableName: tableName, Key: buildingKey(projection.name) }));
+  return summary(false, dropped);
+};
