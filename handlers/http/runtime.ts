@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { monotonicFactory } from "ulid";
 import { LocalPaymentGateway } from "../../domain/local-payment-gateway.js";
 import type { PaymentGateway } from "../../domain/payment-gateway.js";
-import { createEventStore, createSnapshotStore, type EventStore, type TableNames } from "../../store/index.js";
+import { createEventStore, createSnapshotStore, dynamoDbLocalRetry, type EventStore, type TableNames } from "../../store/index.js";
 import { createCommandHandler, type CommandHandler } from "../commands/handle.js";
 import type { CommandDeps } from "../commands/deps.js";
 import { createReadModels, readModelConfigFromEnv, type ReadModelConfig, type ReadModels } from "./read-models.js";
@@ -46,7 +46,7 @@ export const createRuntime = (config: RuntimeConfig): Runtime => {
   const client = new DynamoDBClient(
     config.dynamoDbEndpoint === undefined
       ? {}
-      : { endpoint: config.dynamoDbEndpoint, region: process.env.AWS_REGION ?? "localhost", credentials: localCredentials },
+      : { endpoint: config.dynamoDbEndpoint, region: process.env.AWS_REGION ?? "localhost", credentials: localCredentials, retryStrategy: dynamoDbLocalRetry(12) },
   );
   const store = createEventStore({ client, tableName: config.tables.events });
   const mint = monotonicFactory();

@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { eventBridgeBus } from "../../projections/eventbridge-bus.js";
 import type { IntegrationPorts } from "../../projections/integration-bus.js";
 import type { RedisPorts, SearchPorts, ViewPorts } from "../../projections/ports.js";
+import { dynamoDbLocalRetry } from "../../store/index.js";
 
 /**
  * A projector's ports from plain environment variables, the names SST sets on each function:
@@ -23,7 +24,9 @@ const required = (env: Env, name: string): string => {
 export const viewPortsFromEnv = (env: Env = process.env): ViewPorts => {
   const endpoint = env.DYNAMODB_ENDPOINT;
   const client = new DynamoDBClient(
-    endpoint ? { endpoint, region: env.AWS_REGION ?? "localhost", credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {},
+    endpoint
+      ? { endpoint, region: env.AWS_REGION ?? "localhost", credentials: { accessKeyId: "local", secretAccessKey: "local" }, retryStrategy: dynamoDbLocalRetry(12) }
+      : {},
   );
   return {
     views: {
