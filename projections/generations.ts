@@ -62,8 +62,10 @@ export const atGeneration = <P extends ViewPorts>(ports: P, projection: string, 
   define("views", () => ({ ...ports.views, keyPrefix: viewsPrefixOf(projection, generation) }));
   if ("redis" in ports) define("redisKeyPrefix", () => redisPrefixOf(projection, generation));
   if ("search" in ports) {
-    const search = () => (ports as unknown as { search: { client: unknown; index: string } }).search;
-    define("search", () => ({ ...search(), index: searchIndexOf(search().index, generation) }));
+    define("search", () => {
+      const search = (ports as unknown as { search: { client: unknown; index: string } }).search;
+      return { ...search, index: searchIndexOf(search.index, generation) };
+    });
   }
   return at;
 };

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import type { ViewsPort } from "../../projections/index.js";
 
 /** Bookkeeping of subscriptions and replays, not read-model content. */
-const bookkeeping = /^(checkpoint|replay|dlq|status)#/;
+const bookkeeping = /^(checkpoint|replay|dlq|status|generation)#/;
 
 /** Every read-model item of a views table, sorted, so two tables can be compared whole. */
 export const dumpViews = async ({ client, tableName }: ViewsPort): Promise<Record<string, unknown>[]> => {

@@ -1,0 +1,185 @@
+import { Client } from "@opensearch-project/opensearch";
+import { Redis } from "ioredis";
+import { ulid } from "ulid";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createStreamPoller, type StreamPoller } from "../../local/stream-poller.js";
+import {
+  dailySales,
+  getCart,
+  getInventory,
+  inProcessBus,
+  listOrders,
+  projections,
+  searchBooks,
+  topBestsellers,
+  topRatedBooks,
+  type ProjectionPorts,
+} from "../../projections/index.js";
+import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
+import { documentClient, freshViews, streamsClient } from "../support/projections-fixture.js";
+import { dumpRedis, dumpViews } from "../support/read-model-dump.js";
+import { runCli, type CliTarget } from "../support/run-cli.js";
+import { runWorkload } from "../support/workload.js";
+
+/** Every document of an index (or alias), by id, with its external version. */
+const dumpIndex = async (client: Client, index: string) => {
+  await client.indices.refresh({ index });
+  const res = await client.search({ index, body: { size: 10_000, version: true, query: { match_all: {} } } });
+  return (res.body.hits.hits as { _id: string; _version?: number; _source: unknown }[])
+    .map((h) => ({ id: h._id, version: h._version, doc: h._source }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+};
+
+/** A generation's items with the generation's key prefix taken off, to compare with a model built without one. */
+const withoutGeneration = (items: Record<string, unknown>[]) =>
+  items
+    .map((i): Record<string, unknown> => ({ ...i, pk: String(i.pk).replace(/^gen#[a-z-]+#\d+#/, "") }))
+    .sort((a, b) => `${String(a.pk)}|${String(a.sk)}`.localeCompare(`${String(b.pk)}|${String(b.sk)}`));
+
+const withoutRedisGeneration = (dump: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(dump)
+      .filter(([k]) => !k.startsWith("generation:"))
+      .map(([k, v]) => [k.replace(/^gen:[a-z-]+:\d+:/, ""), v] as const)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+
+const rebuildable = projections.filter((p) => !(p.stores ?? []).includes("bus"));
+
+let f: CommandsFixture;
+let live: ProjectionPorts;
+let target: CliTarget;
+let search: Client;
+let poller: StreamPoller;
+const redisClients: Redis[] = [];
+
+beforeAll(async () => {
+  f = await freshCommands("cli-rebuild");
+  await runWorkload(f, 2000);
+  target = { eventsTable: f.names.events, viewsTable: f.names.views, redisPrefix: `rebuild-${ulid()}:`, searchIndex: `books-rebuild-${ulid().toLowerCase()}` };
+  const redis = new Redis(inject("redisUrl"), { keyPrefix: target.redisPrefix });
+  redisClients.push(redis);
+  search = new Client({ node: inject("openSearchUrl") });
+  live = {
+    views: { client: documentClient(f.client), tableName: f.names.views },
+    redis,
+    search: { client: search, index: target.searchIndex! },
+    integration: { bus: inProcessBus(), stockLowThreshold: 5 },
+  };
+  for (const p of projections) await p.prepare?.(live);
+  poller = createStreamPoller({ dynamo: f.client, streams: streamsClient(), eventsTable: f.names.events, projections, ports: live, retryDelayMs: 5 });
+  await poller.catchUp();
+}, 900_000);
+afterAll(async () => {
+  await poller?.stop();
+  redisClients.forEach((r) => r.disconnect());
+});
+
+describe("bookstore rebuild", () => {
+  it("rebuilds every read model under live traffic; queries never fail; afterwards each equals a replay from scratch", async () => {
+    const customers = (await listCustomers()).slice(0, 5);
+    expect(customers.length).toBeGreaterThan(0);
+    const sampleBook = (await searchBooks(live, { limit: 1 })).books[0]?.bookId;
+    expect(sampleBook).toBeDefined();
+
+    // Commands keep coming, the live projector keeps applying them, and readers keep asking.
+    poller.start();
+    let stop = false;
+    let seed = 2;
+    const traffic = (async () => {
+      while (!stop) await runWorkload(f, 150, seed++);
+    })();
+    const failures: string[] = [];
+    let queries = 0;
+    const readers = (async () => {
+      while (!stop) {
+        try {
+          const [best, rated, found, stock, orders, cart, sales] = await Promise.all([
+            topBestsellers(live.redis),
+            topRatedBooks(live.redis),
+            searchBooks(live, { limit: 5 }),
+            getInventory(live.views, sampleBook!),
+            listOrders(live.views, customers[queries % customers.length]!),
+            getCart(live.views, customers[queries % customers.length]!),
+            dailySales(live.views, new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), new Date().toISOString().slice(0, 10)),
+          ]);
+          // An empty answer mid-switch would be a failure a shopper sees, not only a thrown error.
+          if (best.length === 0) failures.push("bestsellers empty");
+          if (rated.length === 0) failures.push("top-rated empty");
+          if (found.books.length === 0) failures.push("search found nothing");
+          if (stock.version === 0) failures.push("inventory view missing");
+          if (orders.orders.length === 0) failures.push("order history empty");
+          if (sales.length === 0) failures.push("sales report empty");
+          void cart;
+        } catch (e) {
+          failures.push(e instanceof Error ? e.message : String(e));
+        }
+        queries += 1;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+
+    for (const p of rebuildable) {
+      const run = await runCli(["rebuild", p.name, "--grace", "2"], target);
+      expect(run.stderr, p.name).not.toMatch(/error/i);
+      expect(run.code, `${p.name}: ${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`rebuilt ${p.name}: generation 0 → 1`));
+    }
+    stop = true;
+    await Promise.all([traffic, readers]);
+    await poller.stop();
+    await poller.catchUp();
+
+    expect(queries).toBeGreaterThan(50);
+    expect(failures).toEqual([]);
+
+    // A replay from scratch of the same history, into fresh stores.
+    const fresh = await freshViews("cli-rebuild-fresh");
+    const scratch: CliTarget = { eventsTable: f.names.events, viewsTable: fresh.tableName, redisPrefix: `scratch-${ulid()}:`, searchIndex: `books-scratch-${ulid().toLowerCase()}` };
+    for (const p of rebuildable) expect((await runCli(["replay", p.name], scratch)).code).toBe(0);
+
+    const rebuilt = (await dumpViews(live.views)).filter((i) => !String(i.pk).startsWith("integration#"));
+    // The old generation is gone: every read-model item now lives under generation 1.
+    expect(rebuilt.filter((i) => !String(i.pk).startsWith("gen#"))).toEqual([]);
+    expect(withoutGeneration(rebuilt)).toEqual(await dumpViews(fresh));
+
+    const rebuiltRedis = await dumpRedis(inject("redisUrl"), target.redisPrefix);
+    expect(Object.keys(rebuiltRedis).filter((k) => !k.startsWith("gen:") && !k.startsWith("generation:"))).toEqual([]);
+    expect(withoutRedisGeneration(rebuiltRedis)).toEqual(await dumpRedis(inject("redisUrl"), scratch.redisPrefix));
+
+    // Searchers use the alias, which now names generation 1's index; generation 0's index is gone.
+    const aliases = await search.indices.getAlias({ name: target.searchIndex! });
+    expect(Object.keys(aliases.body as object)).toEqual([`${target.searchIndex!}-g1`]);
+    expect(await dumpIndex(search, target.searchIndex!)).toEqual(await dumpIndex(search, scratch.searchIndex!));
+  }, 1_200_000);
+
+  it("projections status shows each projection's live generation and what its projector last applied", async () => {
+    const run = await runCli(["projections", "status", "--json"], target);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as { projection: string; generation: number; lastEvent?: unknown });
+    expect(Object.fromEntries(rows.map((r) => [r.projection, r.generation]))).toEqual(
+      Object.fromEntries(projections.map((p) => [p.name, rebuildable.includes(p) ? 1 : 0])),
+    );
+    expect(rows.filter((r) => r.lastEvent === undefined)).toEqual([]);
+  }, 60_000);
+
+  it("a second rebuild moves on to generation 2 and drops generation 1", async () => {
+    const run = await runCli(["rebuild", "bestsellers", "--grace", "1"], target);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/generation 1 → 2/);
+    const keys = Object.keys(await dumpRedis(inject("redisUrl"), target.redisPrefix));
+    expect(keys.filter((k) => k.startsWith("gen:bestsellers:1:"))).toEqual([]);
+    expect(keys).toContain("gen:bestsellers:2:bestsellers");
+    expect((await topBestsellers(live.redis)).length).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("refuses to rebuild a projection that publishes to other systems", async () => {
+    const run = await runCli(["rebuild", "integration-events"], target);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/publish/);
+  }, 60_000);
+});
+
+/** Customers with orders, from the live order history's keys. */
+const listCustomers = async (): Promise<string[]> =>
+  [...new Set((await dumpViews(live.views)).map((i) => String(i.pk)).filter((pk) => pk.startsWith("orders#")).map((pk) => pk.slice("orders#".length)))];
