@@ -1,7 +1,8 @@
 import { Command } from "commander";
-import { projections } from "../../projections/index.js";
+import { projections, projectionStatus, readGeneration } from "../../projections/index.js";
 import type { CliContext } from "../context.js";
-import { projectionStatus } from "../projection-status.js";
+
+const seconds = (ms: number | undefined): string => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`);
 
 export const projectionsCommand = (context: () => CliContext): Command =>
   new Command("projections")
@@ -13,20 +14,22 @@ export const projectionsCommand = (context: () => CliContext): Command =>
     )
     .addCommand(
       new Command("status")
-        .description("per projection: last event the live subscription read, what is pending (lag) and the dead letters")
+        .description(
+          "per projection: the live generation, the last event its projector applied, the lag at that batch, the time since that event, and the dead letters",
+        )
         .option("--json", "one JSON object a line")
         .action(async (flags: { json?: boolean }) => {
           const ctx = context();
-          const deps = { dynamo: ctx.dynamo, streams: ctx.streams(), eventsTable: ctx.config.eventsTable, views: ctx.ports.views };
-          for (const p of projections) {
-            const s = await projectionStatus(deps, p);
+          // What the projectors record themselves, so it reads the same for the local poller and for Lambda.
+          for (const s of await projectionStatus(ctx.ports)) {
+            const generation = await readGeneration(ctx.ports.views, s.projection);
             if (flags.json === true) {
-              process.stdout.write(JSON.stringify(s) + "\n");
+              process.stdout.write(JSON.stringify({ ...s, generation }) + "\n");
               continue;
             }
-            const last = s.lastEvent === undefined ? "-" : `${s.lastEvent.occurredAt} ${s.lastEvent.type} ${s.lastEvent.eventId}`;
+            const last = s.lastEvent === undefined ? "(nothing applied yet)" : `${s.lastEvent.occurredAt} ${s.lastEvent.type} ${s.lastEvent.eventId}`;
             process.stdout.write(
-              `${s.name.padEnd(20)} ${s.subscribed ? "" : "(never ran) "}last ${last}  pending ${s.pending}${s.capped ? "+" : ""}  lag ${s.lagSeconds.toFixed(1)} s  dead letters ${s.deadLetters}\n`,
+              `${s.projection.padEnd(20)} gen ${generation}  last ${last}  lag ${seconds(s.lagMs)}  since ${seconds(s.sinceLastEventMs)}  dead letters ${s.deadLetters}\n`,
             );
           }
         }),
