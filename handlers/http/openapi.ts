@@ -83,6 +83,7 @@ const operation = (route: AnyRoute, components: SchemaComponents): JsonSchema =>
   const { status, codec } = route.response;
   const success: JsonSchema = {
     description: STATUS_CODES[status] ?? "Success",
+    ...(route.response.headers === undefined ? {} : { headers: route.response.headers }),
     ...(codec !== undefined && status !== 204 ? { content: { "application/json": { schema: toJsonSchema(codec, components) } } } : {}),
   };
   const body = route.request.body;

@@ -24,6 +24,11 @@ export interface RouteInput<P, Q, B> {
   readonly correlationId: string;
 }
 
+export interface ResponseHeader {
+  readonly description: string;
+  readonly schema: Readonly<Record<string, unknown>>;
+}
+
 /** A codec from the wire (`unknown`) to a trusted type. */
 export type Codec<A> = t.Type<A, unknown, unknown>;
 
@@ -42,7 +47,12 @@ export interface Route<P, Q, B, R> {
     /** Absent: the route takes no body. A codec that accepts `undefined` makes the body optional. */
     readonly body?: Codec<B>;
   };
-  readonly response: { readonly status: 200 | 201 | 202 | 204; readonly codec?: t.Type<R, unknown, unknown> };
+  readonly response: {
+    readonly status: 200 | 201 | 202 | 204;
+    readonly codec?: t.Type<R, unknown, unknown>;
+    /** Headers the success response may carry, by name, for the OpenAPI document. */
+    readonly headers?: Readonly<Record<string, ResponseHeader>>;
+  };
   /** Problem statuses the route answers besides the ones every route may (400, 401, 403, 500...). */
   readonly problems?: readonly number[];
   // A method, not a property: the table holds routes of many input types (bivariant on purpose).

@@ -93,6 +93,11 @@ describe("the OpenAPI document", () => {
     const search = doc.paths["/books"]?.get?.parameters as { name: string; in: string; schema: Record<string, unknown> }[];
     expect(search.find((p) => p.name === "minPrice")).toMatchObject({ in: "query", schema: { type: "integer", minimum: 0 } });
     expect(search.find((p) => p.name === "sort")?.schema).toEqual({ $ref: "#/components/schemas/BookSort" });
+    // Clients that pass minVersion learn from the document how a stale answer is flagged.
+    for (const [path, method] of [["/cart", "get"], ["/orders/{orderId}", "get"], ["/inventory/{bookId}", "get"]] as const) {
+      const ok = (doc.paths[path]?.[method]?.responses as Record<string, { headers?: Record<string, unknown> }>)["200"];
+      expect(Object.keys(ok?.headers ?? {}), path).toEqual(["x-read-model-stale"]);
+    }
   });
 
   it("refuses a route whose path codec does not name its placeholders", () => {

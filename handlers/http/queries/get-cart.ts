@@ -5,7 +5,7 @@ import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
 import { callerOf } from "../commands/send.js";
-import { readAtLeast, staleHeaders } from "./read-your-writes.js";
+import { readAtLeast, staleHeaders, staleResponseHeaders } from "./read-your-writes.js";
 
 export const getCartRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
@@ -16,7 +16,7 @@ export const getCartRoute = (runtime: () => Runtime): AnyRoute =>
     summary: "The caller's cart, with line and total prices (minVersion: the cart version a command answered)",
     tags: ["cart"],
     request: { path: NoPath, query: MinVersionQuery },
-    response: { status: 200, codec: CartView },
+    response: { status: 200, codec: CartView, headers: staleResponseHeaders },
     handler: async (input) => {
       const { views } = runtime().readModels;
       const customerId = callerOf(input).sub;

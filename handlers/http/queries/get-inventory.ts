@@ -6,7 +6,7 @@ import { problem } from "../problem.js";
 import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { readAtLeast, staleHeaders } from "./read-your-writes.js";
+import { readAtLeast, staleHeaders, staleResponseHeaders } from "./read-your-writes.js";
 
 export const getInventoryRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
@@ -17,7 +17,7 @@ export const getInventoryRoute = (runtime: () => Runtime): AnyRoute =>
     summary: "Stock of a book: on hand, reserved, available (minVersion: the inventory version a command answered)",
     tags: ["inventory"],
     request: { path: BookIdPath, query: MinVersionQuery },
-    response: { status: 200, codec: InventoryView },
+    response: { status: 200, codec: InventoryView, headers: staleResponseHeaders },
     handler: async ({ path, query }) => {
       const { readModels, store } = runtime();
       const { value: stock, stale } = await readAtLeast(() => getInventory(readModels.views, path.bookId), (v) => v.version, query.minVersion);

@@ -6,7 +6,7 @@ import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
 import { orderDetails } from "./order-wire.js";
-import { readAtLeast, staleHeaders } from "./read-your-writes.js";
+import { readAtLeast, staleHeaders, staleResponseHeaders } from "./read-your-writes.js";
 
 export const getOrderRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
@@ -17,7 +17,7 @@ export const getOrderRoute = (runtime: () => Runtime): AnyRoute =>
     summary: "One of the caller's orders (another's answers 404; an admin reads any) (minVersion: the order version a command answered)",
     tags: ["orders"],
     request: { path: OrderIdPath, query: OrderQuery },
-    response: { status: 200, codec: OrderView },
+    response: { status: 200, codec: OrderView, headers: staleResponseHeaders },
     handler: async (input) => {
       const caller = callerOf(input);
       const { views } = runtime().readModels;

@@ -36,4 +36,12 @@ export const readAtLeast = async <A>(
   }
 };
 
+/** The header as the OpenAPI document describes it, for the routes that read at a minimum version. */
+export const staleResponseHeaders = {
+  [STALE_HEADER]: {
+    description: "Present (`true`) when the read model had not reached `minVersion` within the wait: the answer is older than the write the client asked for.",
+    schema: { type: "string", enum: ["true"] },
+  },
+} as const;
+
 export const staleHeaders = (stale: boolean): Record<string, string> | undefined => (stale ? { [STALE_HEADER]: "true" } : undefined);
