@@ -17,18 +17,9 @@ import {
 } from "../../projections/index.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
 import { documentClient, freshViews, streamsClient } from "../support/projections-fixture.js";
-import { dumpRedis, dumpViews } from "../support/read-model-dump.js";
+import { dumpIndex, dumpRedis, dumpViews } from "../support/read-model-dump.js";
 import { runCli, type CliTarget } from "../support/run-cli.js";
 import { runWorkload } from "../support/workload.js";
-
-/** Every document of an index (or alias), by id, with its external version. */
-const dumpIndex = async (client: Client, index: string) => {
-  await client.indices.refresh({ index });
-  const res = await client.search({ index, body: { size: 10_000, version: true, query: { match_all: {} } } });
-  return (res.body.hits.hits as { _id: string; _version?: number; _source: unknown }[])
-    .map((h) => ({ id: h._id, version: h._version, doc: h._source }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-};
 
 /** A generation's items with the generation's key prefix taken off, to compare with a model built without one. */
 const withoutGeneration = (items: Record<string, unknown>[]) =>

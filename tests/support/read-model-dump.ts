@@ -1,4 +1,5 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import type { ViewsPort } from "../../projections/index.js";
 
@@ -37,4 +38,13 @@ export const dumpRedis = async (url: string, prefix: string): Promise<Record<str
     raw.disconnect();
   }
   return Object.fromEntries(out.sort(([a], [b]) => a.localeCompare(b)));
+};
+
+/** Every document of an index (or alias), by id, with its external version: what a search can see. */
+export const dumpIndex = async (client: Client, index: string) => {
+  await client.indices.refresh({ index });
+  const res = await client.search({ index, body: { size: 10_000, version: true, query: { match_all: {} } } });
+  return (res.body.hits.hits as { _id: string; _version?: number; _source: unknown }[])
+    .map((h) => ({ id: h._id, version: h._version, doc: h._source }))
+    .sort((a, b) => a.id.localeCompare(b.id));
 };
