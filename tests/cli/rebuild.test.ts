@@ -13,8 +13,11 @@ import {
   searchBooks,
   topBestsellers,
   topRatedBooks,
+  readGeneration,
   type ProjectionPorts,
+  type ViewsPort,
 } from "../../projections/index.js";
+import { runRebuild } from "../../cli/rebuild-run.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
 import { documentClient, freshViews, streamsClient } from "../support/projections-fixture.js";
 import { dumpIndex, dumpRedis, dumpViews } from "../support/read-model-dump.js";
@@ -42,6 +45,8 @@ let live: ProjectionPorts;
 let target: CliTarget;
 let search: Client;
 let poller: StreamPoller;
+/** The views a replay from scratch built, once the traffic had stopped. */
+let fresh: ViewsPort;
 const redisClients: Redis[] = [];
 
 beforeAll(async () => {
@@ -125,7 +130,7 @@ describe("bookstore rebuild", () => {
     expect(failures).toEqual([]);
 
     // A replay from scratch of the same history, into fresh stores.
-    const fresh = await freshViews("cli-rebuild-fresh");
+    fresh = await freshViews("cli-rebuild-fresh");
     const scratch: CliTarget = { eventsTable: f.names.events, viewsTable: fresh.tableName, redisPrefix: `scratch-${ulid()}:`, searchIndex: `books-scratch-${ulid().toLowerCase()}` };
     for (const p of rebuildable) expect((await runCli(["replay", p.name], scratch)).code).toBe(0);
 
@@ -162,6 +167,28 @@ describe("bookstore rebuild", () => {
     expect(keys.filter((k) => k.startsWith("gen:bestsellers:1:"))).toEqual([]);
     expect(keys).toContain("gen:bestsellers:2:bestsellers");
     expect((await topBestsellers(live.redis)).length).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("stopped before the switch, a rebuild leaves the live generation serving; run again, it continues where it stopped", async () => {
+    const projection = projections.find((p) => p.name === "inventory-view")!;
+    const inventoryOf = async (views: ViewsPort, prefix: RegExp) =>
+      withoutGeneration((await dumpViews(views)).filter((i) => prefix.test(String(i.pk))));
+    const liveBefore = await inventoryOf(live.views, /^gen#inventory-view#1#/);
+    let batches = 0;
+    const stopped = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000, onProgress: () => void (batches += 1), shouldStop: () => batches >= 1 });
+    expect(stopped).toMatchObject({ stopped: true, from: 1, to: 2 });
+    expect(await readGeneration(live.views, projection.name)).toBe(1);
+    expect(await inventoryOf(live.views, /^gen#inventory-view#1#/)).toEqual(liveBefore);
+    const halfBuilt = await inventoryOf(live.views, /^gen#inventory-view#2#/);
+    expect(halfBuilt.length).toBeGreaterThan(0);
+    expect(halfBuilt.length).toBeLessThan(liveBefore.length);
+
+    const resumed = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 });
+    expect(resumed).toMatchObject({ stopped: false, resumed: true, from: 1, to: 2 });
+    expect(resumed.replay.resumedAfter).toBeDefined();
+    expect(await readGeneration(live.views, projection.name)).toBe(2);
+    expect(await inventoryOf(live.views, /^gen#inventory-view#1#/)).toEqual([]);
+    expect(await inventoryOf(live.views, /^gen#inventory-view#2#/)).toEqual(await inventoryOf(fresh, /^inventory#/));
   }, 300_000);
 
   it("refuses to rebuild a projection that publishes to other systems", async () => {

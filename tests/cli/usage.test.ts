@@ -11,6 +11,10 @@ describe("bookstore command line", () => {
     [["replay", "bestsellers", "--from", "last tuesday"]],
     [["replay", "bestsellers", "--types", "OrderPaid,NoSuchEvent"]],
     [["replay", "bestsellers", "--checkpoint-every", "0"]],
+    [["rebuild"]],
+    [["rebuild", "no-such-projection"]],
+    [["rebuild", "bestsellers", "--grace", "-1"]],
+    [["rebuild", "bestsellers", "--grace", "soon"]],
     [["export", "--to", "2024-13-45"]],
     [["export", "--no-such-flag"]],
     [["streams", "show"]],
@@ -37,7 +41,7 @@ describe("bookstore command line", () => {
     }
   });
 
-  it.each([[[]], [["replay"]], [["export"]], [["streams", "show"]], [["projections", "status"]], [["dlq", "list"]], [["report", "sales-by-category"]]])(
+  it.each([[[]], [["replay"]], [["rebuild"]], [["export"]], [["streams", "show"]], [["projections", "status"]], [["dlq", "list"]], [["report", "sales-by-category"]]])(
     "%j --help explains itself and exits 0",
     async (args) => {
       const run = await runCli([...args, "--help"]);
