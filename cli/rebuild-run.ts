@@ -15,6 +15,7 @@ import {
 } from "../projections/index.js";
 import type { EventStore } from "../store/index.js";
 import { dropGeneration, type Dropped } from "./drop-generation.js";
+import { redrive } from "./redrive.js";
 import { runReplay, type ReplayProgress, type ReplaySummary } from "./replay-run.js";
 import { UsageError } from "./usage-error.js";
 
@@ -51,6 +52,8 @@ export interface RebuildSummary {
   /** Stopped before the switch (Ctrl-C): the same command continues it. */
   readonly stopped: boolean;
   readonly dropped?: Dropped;
+  /** Dead letters the rebuild found applied and cleared, and those still failing. */
+  readonly deadLetters?: { readonly redriven: number; readonly remaining: number };
   readonly seconds: number;
 }
 
@@ -124,7 +127,7 @@ export const runRebuild = async <P extends RebuildPorts>(options: RebuildOptions
   const resumed = halfBuilt !== undefined && options.restart !== true;
   phase("replay", `generation ${next} (live: ${current})${resumed ? ", continuing" : ""}`);
   let replay = await pass(!resumed, true);
-  const summary = (stopped: boolean, dropped?: Dropped): RebuildSummary => ({
+  const summary = (stopped: boolean, dropped?: Dropped, deadLetters?: RebuildSummary["deadLetters"]): RebuildSummary => ({
     projection: projection.name,
     from: current,
     to: next,
@@ -132,6 +135,7 @@ export const runRebuild = async <P extends RebuildPorts>(options: RebuildOptions
     resumed,
     stopped,
     ...(dropped === undefined ? {} : { dropped }),
+    ...(deadLetters === undefined ? {} : { deadLetters }),
     seconds: (Date.now() - started) / 1000,
   });
   if (replay.stopped) return summary(true);
@@ -161,5 +165,9 @@ export const runRebuild = async <P extends RebuildPorts>(options: RebuildOptions
   phase("drop", `generation ${current}`);
   const dropped = await dropGeneration(projection, current, ports);
   await client.send(new DeleteCommand({ TableName: tableName, Key: buildingKey(projection.name) }));
-  return summary(false, dropped);
+  // A live batch that met the new generation before the catch-up filled it in (an event whose
+  // predecessor came just before the switch) may have been dead-lettered. The catch-up has
+  // applied every event since, so such a letter is now a no-op: redriving clears it.
+  const deadLetters = await redrive(projection, ports, clock);
+  return summary(false, dropped, deadLetters);
 };

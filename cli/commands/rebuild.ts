@@ -25,6 +25,9 @@ const printSummary = (s: RebuildSummary): void => {
         `  applied         ${s.replay.applied}`,
         `  undecodable     ${s.replay.undecodable}`,
         `  dropped         ${s.dropped?.viewItems ?? 0} views items, ${s.dropped?.redisKeys ?? 0} Redis keys${s.dropped?.index === undefined ? "" : `, index ${s.dropped.index}`}`,
+        ...(s.deadLetters === undefined || s.deadLetters.redriven + s.deadLetters.remaining === 0
+          ? []
+          : [`  dead letters    ${s.deadLetters.redriven} cleared, ${s.deadLetters.remaining} still failing`]),
         `  time            ${s.seconds.toFixed(1)} s`,
       ];
   process.stdout.write(lines.join("\n") + "\n");

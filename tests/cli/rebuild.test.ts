@@ -152,11 +152,16 @@ describe("bookstore rebuild", () => {
   it("projections status shows each projection's live generation and what its projector last applied", async () => {
     const run = await runCli(["projections", "status", "--json"], target);
     expect(run.code, run.stderr).toBe(0);
-    const rows = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as { projection: string; generation: number; lastEvent?: unknown });
+    const rows = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { projection: string; generation: number; lastEvent?: unknown; deadLetters: number });
     expect(Object.fromEntries(rows.map((r) => [r.projection, r.generation]))).toEqual(
       Object.fromEntries(projections.map((p) => [p.name, rebuildable.includes(p) ? 1 : 0])),
     );
     expect(rows.filter((r) => r.lastEvent === undefined)).toEqual([]);
+    // Nothing the live projectors met during the switches was left behind.
+    expect(rows.filter((r) => r.deadLetters > 0)).toEqual([]);
   }, 60_000);
 
   it("a second rebuild moves on to generation 2 and drops generation 1", async () => {
