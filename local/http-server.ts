@@ -106,16 +106,15 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       return gatewayRefusal(res, req, requestId, 413, `The body is over API Gateway's ${GATEWAY_MAX_BYTES} bytes.`);
     }
 
-    // A route without an authorizer never sees a token; a public route here still gets a valid one's claims.
+    // As in AWS, a route without an authorizer (a public one) never sees a token's claims, valid or not.
     let authorizer: AuthorizerContext | undefined;
-    const verdict = await options.authorize(req.headers.authorization);
-    if (isLeft(verdict)) {
-      if (found.route.auth !== "public") {
+    if (found.route.auth !== "public") {
+      const verdict = await options.authorize(req.headers.authorization);
+      if (isLeft(verdict)) {
         return gatewayRefusal(res, req, requestId, 401, `Unauthorized: ${verdict.left}.`, {
           "www-authenticate": `Bearer error="invalid_token"`,
         });
       }
-    } else {
       authorizer = verdict.right;
     }
 
