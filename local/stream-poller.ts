@@ -44,6 +44,13 @@ interface Checkpoint {
   readonly done: boolean;
 }
 
+/**
+ * The most one GetRecords call returns. A projection's filter keeps a fraction of the records
+ * (commands, snapshots and other types are read too), so reading only `batchSize` at a time
+ * would hand it small batches and write a checkpoint for each.
+ */
+const RECORDS_PER_READ = 1000;
+
 const checkpointKey = (projection: string, shardId: string) => ({ pk: `checkpoint#${projection}`, sk: shardId });
 
 const checkpoints = ({ client, tableName }: ViewsPort) => ({
@@ -180,7 +187,7 @@ export const createStreamPoller = <P extends ViewPorts>(options: StreamPollerOpt
     while (iterator !== undefined) {
       let page;
       try {
-        page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
+        page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: RECORDS_PER_READ }));
       } catch (e) {
         if (!(e instanceof ExpiredIteratorException)) throw e;
         // Read again from the checkpoint: what was buffered since comes again.

@@ -3,7 +3,7 @@ import { idOf, type StoredEvent } from "../events/index.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { RedisPorts, ViewPorts } from "./ports.js";
 import { withScripts } from "./redis-scripts.js";
-import { EventOutOfOrder } from "./stream-view.js";
+import { throwFirstEarly } from "./stream-view.js";
 import { liveRedisPrefix } from "./generations.js";
 
 const bestsellersKey = "bestsellers";
@@ -37,11 +37,15 @@ export const bestsellers: Projection<ViewPorts & RedisPorts> = {
   keys: { redis: [bestsellersKey, orderKey("*")] },
   apply: async (events, { redis, redisKeyPrefix = "" }) => {
     const r = withScripts(redis);
-    for (const e of events) {
-      const lines = e.type === "OrderPlaced" ? JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity])) : "";
-      const outcome = await r.projectOrderEvent(redisKeyPrefix + orderKey(idOf(e.streamId)), redisKeyPrefix + bestsellersKey, e.version, kindOf(e), lines);
-      if (outcome === -1) throw new EventOutOfOrder(e.streamId, e.version, -1);
-    }
+    // All sent at once: one connection runs them in the order sent, so each order's events
+    // still land in sequence, without a round trip each.
+    const outcomes = await Promise.all(
+      events.map((e) => {
+        const lines = e.type === "OrderPlaced" ? JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity])) : "";
+        return r.projectOrderEvent(redisKeyPrefix + orderKey(idOf(e.streamId)), redisKeyPrefix + bestsellersKey, e.version, kindOf(e), lines);
+      }),
+    );
+    throwFirstEarly(events, outcomes);
   },
 };
 

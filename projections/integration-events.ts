@@ -4,7 +4,7 @@ import { orderIntegrationEvent, stockLow } from "./integration-contract.js";
 import { evolveInventory, inventoryView, type InventoryLevels } from "./inventory-view.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
 import { defaultBatch, type Projection } from "./projection.js";
-import { EventOutOfOrder, groupByView, planFold, readView, writePlan, type Folded, type FoldPlan, type ViewKey } from "./stream-view.js";
+import { eachConcurrently, EventOutOfOrder, groupByView, idOfKey, planFold, readItems, writePlan, type Folded, type StoredView, type ViewKey } from "./stream-view.js";
 
 /** Per stream: how far it has been published; for inventory also the levels StockLow is derived from. */
 type Published = InventoryLevels | Record<string, never>;
@@ -27,16 +27,9 @@ const derive = (threshold: number) => ({ event, before, after }: Folded<Publishe
   return was >= threshold && is < threshold ? [stockLow(event, idOf(event.streamId), is, threshold)] : [];
 };
 
-/** How many stream markers are read at once. */
-const CONCURRENT_READS = 16;
-
 const planAll = async (views: ViewsPort, groups: readonly { key: ViewKey; events: StoredEvent[] }[]) => {
-  const plans: { key: ViewKey; events: StoredEvent[]; plan: FoldPlan<Published> }[] = [];
-  for (let i = 0; i < groups.length; i += CONCURRENT_READS) {
-    const chunk = groups.slice(i, i + CONCURRENT_READS);
-    plans.push(...(await Promise.all(chunk.map(async (g) => ({ ...g, plan: planFold(await readView<Published>(views, g.key), g.events, evolve) })))));
-  }
-  return plans;
+  const stored = await readItems(views, groups.map((g) => g.key));
+  return groups.map((g) => ({ ...g, plan: planFold(stored.get(idOfKey(g.key)) as StoredView<Published> | undefined, g.events, evolve) }));
 };
 
 /**
@@ -67,11 +60,11 @@ export const integrationEvents: Projection<ViewPorts & IntegrationPorts> = {
       const plans = await planAll(views, pending);
       await integration.bus.publish(plans.flatMap((p) => p.plan.folded.flatMap(toEvents)));
       const raced: typeof pending = [];
-      for (const p of plans) {
+      await eachConcurrently(plans, async (p) => {
         // Another delivery moved the marker first: plan that stream again from where it is now.
         if (!(await writePlan(views, p.key, p.plan))) raced.push(p);
         else if (p.plan.early !== undefined) early ??= new EventOutOfOrder(p.plan.early.streamId, p.plan.early.version, p.plan.version);
-      }
+      });
       pending = raced;
     }
     if (early !== undefined) throw early;

@@ -3,7 +3,7 @@ import { idOf, type OrderLine, type StoredEvent } from "../events/index.js";
 import { liveViews } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
-import { EventOutOfOrder, foldEach, foldIntoView, keyIn, pkIn, readView, type ViewKey } from "./stream-view.js";
+import { eachConcurrently, EventOutOfOrder, foldBatch, idOfKey, keyIn, pkIn, readItems, readView, type ViewKey } from "./stream-view.js";
 
 export type OrderStatus = "placed" | "paid" | "shipped" | "delivered" | "cancelled";
 
@@ -54,16 +54,28 @@ const ownerOf = async (views: ViewsPort, orderId: string): Promise<string | unde
     | string
     | undefined;
 
-const applyOne = async (views: ViewsPort, e: StoredEvent): Promise<unknown> => {
-  const orderId = idOf(e.streamId);
-  if (e.type === "OrderPlaced") {
-    // The owner first: if the view write is lost, the retry rewrites the same owner and goes on.
-    await views.client.send(new PutCommand({ TableName: views.tableName, Item: { ...keyIn(views, ownerKey(orderId)), customerId: e.data.customerId } }));
-    return foldIntoView(views, viewKey(e.data.customerId, orderId), e, evolve);
+/**
+ * A batch per order: owners first (an OrderPlaced of the batch names it, written before the
+ * view so a lost view write is retried with the same owner; otherwise it is read), then each
+ * order's events folded into its view in one read and one conditional write. An order whose
+ * owner is not known yet waits for its OrderPlaced: after the others are written, it fails.
+ */
+const applyBatch = async (views: ViewsPort, events: readonly StoredEvent[]): Promise<void> => {
+  const owners = new Map<string, string>();
+  for (const e of events) if (e.type === "OrderPlaced") owners.set(e.data.orderId, e.data.customerId);
+  await eachConcurrently([...owners], ([orderId, customerId]) =>
+    views.client.send(new PutCommand({ TableName: views.tableName, Item: { ...keyIn(views, ownerKey(orderId)), customerId } })).then(() => undefined),
+  );
+  const unowned = [...new Set(events.map((e) => idOf(e.streamId)).filter((id) => !owners.has(id)))];
+  const stored = await readItems(views, unowned.map(ownerKey));
+  for (const orderId of unowned) {
+    const customerId = stored.get(idOfKey(ownerKey(orderId)))?.customerId;
+    if (customerId !== undefined) owners.set(orderId, String(customerId));
   }
-  const customerId = await ownerOf(views, orderId);
-  if (customerId === undefined) throw new EventOutOfOrder(e.streamId, e.version, 0);
-  return foldIntoView(views, viewKey(customerId, orderId), e, evolve);
+  const owned = events.filter((e) => owners.has(idOf(e.streamId)));
+  await foldBatch(views, owned, (e) => viewKey(owners.get(idOf(e.streamId)) ?? "", idOf(e.streamId)), evolve);
+  const early = events.find((e) => !owners.has(idOf(e.streamId)));
+  if (early !== undefined) throw new EventOutOfOrder(early.streamId, early.version, 0);
 };
 
 export const orderHistory: Projection<ViewPorts> = {
@@ -72,7 +84,7 @@ export const orderHistory: Projection<ViewPorts> = {
   eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
   batch: defaultBatch,
   keys: { views: ["orders#", "order#"] },
-  apply: (events, { views }) => foldEach(events, (e) => applyOne(views, e)),
+  apply: (events, { views }) => applyBatch(views, events),
 };
 
 const toView = (stored: { state: OrderState; version: number }): OrderView => ({ ...stored.state, version: stored.version });

@@ -1,10 +1,11 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { idOf, type OrderLine, type StoredEvent } from "../events/index.js";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { aggregateOf, idOf, type OrderLine, type StoredEvent } from "../events/index.js";
+import { MAX_TRANSACTION_ITEMS } from "../store/index.js";
 import { liveViews } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
-import { EventOutOfOrder, keyIn, pkIn } from "./stream-view.js";
+import { eachConcurrently, EventOutOfOrder, idOfKey, keyIn, pkIn, readItems, type ViewKey } from "./stream-view.js";
 
 /**
  * Daily sales per category and currency: units and revenue of paid orders, counted on the day
@@ -38,44 +39,76 @@ export class UnknownBookCategory extends Error {
   }
 }
 
-/** Last writer by stream version wins, per field: events without a category leave it alone. */
-const applyBookEvent = async (views: ViewsPort, e: StoredEvent): Promise<void> => {
-  const category = e.type === "BookAdded" || e.type === "BookDetailsChanged" ? e.data.category : undefined;
-  if (category === undefined) return;
-  try {
-    await views.client.send(
-      new UpdateCommand({
-        TableName: views.tableName,
-        Key: keyIn(views, bookKey(idOf(e.streamId))),
-        UpdateExpression: "SET category = :c, version = :v",
-        ConditionExpression: "attribute_not_exists(version) OR version < :v",
-        ExpressionAttributeValues: { ":c": category, ":v": e.version },
-      }),
-    );
-  } catch (error) {
-    if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
-  }
-};
+interface BookCategory {
+  readonly category?: string;
+  readonly version: number;
+}
 
-const categoriesOf = async (views: ViewsPort, bookIds: readonly string[]): Promise<Map<string, string>> => {
-  const { client, tableName } = views;
-  const found = new Map<string, string>();
-  const unique = [...new Set(bookIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    const keys = unique.slice(i, i + 100).map((id): Record<string, unknown> => ({ ...keyIn(views, bookKey(id)) }));
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [tableName]: { Keys: keys, ConsistentRead: true },
-    };
-    while (request !== undefined && Object.keys(request).length > 0) {
-      const page = await client.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of page.Responses?.[tableName] ?? []) found.set(String(item.pk).slice(pkIn(views, "sales#book#").length), String(item.category));
-      request = page.UnprocessedKeys as typeof request;
-    }
+/** An event of the batch with its place in it: the category an order is paid in is the one its books had at that place. */
+interface Placed {
+  readonly event: StoredEvent;
+  readonly at: number;
+}
+
+const categoryOf = (e: StoredEvent): string | undefined => (e.type === "BookAdded" || e.type === "BookDetailsChanged" ? e.data.category : undefined);
+
+/**
+ * The books' categories as the batch goes: what is stored, then each book event of the batch
+ * from its place on. Per book the last writer by stream version wins; events without a
+ * category leave it alone.
+ */
+const bookCategories = (views: ViewsPort, placed: readonly Placed[]) => {
+  const changes = new Map<string, { at: number; category: string; version: number }[]>();
+  for (const { event, at } of placed) {
+    const category = categoryOf(event);
+    if (category === undefined) continue;
+    const id = idOf(event.streamId);
+    const book = changes.get(id) ?? [];
+    book.push({ at, category, version: event.version });
+    changes.set(id, book);
   }
-  const missing = unique.filter((id) => !found.has(id));
-  if (missing.length > 0) throw new UnknownBookCategory(missing);
-  return found;
+  const stored = new Map<string, BookCategory | undefined>();
+  const lastBefore = (bookId: string, at: number): BookCategory | undefined => {
+    let book = stored.get(bookId);
+    for (const c of changes.get(bookId) ?? []) if (c.at < at && c.version > (book?.version ?? 0)) book = c;
+    return book;
+  };
+  return {
+    /** Reads the stored categories of these books, once each. */
+    load: async (bookIds: Iterable<string>) => {
+      const missing = [...new Set(bookIds)].filter((id) => !stored.has(id));
+      const items = await readItems(views, missing.map(bookKey));
+      for (const id of missing) {
+        const item = items.get(idOfKey(bookKey(id)));
+        stored.set(id, item === undefined ? undefined : { category: item.category as string | undefined, version: Number(item.version) });
+      }
+    },
+    at: (bookId: string, at: number): string | undefined => lastBefore(bookId, at)?.category,
+    /**
+     * Writes each book's category as of the place `upTo` (exclusive), after the orders, so an
+     * order retried after a failure still sees the categories it was paid in.
+     */
+    write: (upTo: number) =>
+      eachConcurrently([...changes.keys()], async (bookId) => {
+        const last = (changes.get(bookId) ?? []).filter((c) => c.at < upTo).reduce<BookCategory | undefined>((a, c) => (c.version > (a?.version ?? 0) ? c : a), undefined);
+        if (last === undefined) return;
+        try {
+          await views.client.send(
+            new UpdateCommand({
+              TableName: views.tableName,
+              Key: keyIn(views, bookKey(bookId)),
+              UpdateExpression: "SET category = :c, version = :v",
+              ConditionExpression: "attribute_not_exists(version) OR version < :v",
+              ExpressionAttributeValues: { ":c": last.category, ":v": last.version },
+            }),
+          );
+        } catch (error) {
+          if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+        }
+      }),
+  };
 };
+type Categories = ReturnType<typeof bookCategories>;
 
 /** Units and revenue per category, one entry per category. */
 const countLines = (lines: NonNullable<OrderState["lines"]>, categories: Map<string, string>): CountedLine[] => {
@@ -88,63 +121,185 @@ const countLines = (lines: NonNullable<OrderState["lines"]>, categories: Map<str
   return [...by].map(([category, s]) => ({ category, ...s }));
 };
 
-const dayTotal = (views: ViewsPort, day: string, currency: string, line: CountedLine, sign: 1 | -1) => ({
+/** What a day total gains (or gives back): the sum over the orders of one transaction. */
+interface DayDelta {
+  readonly day: string;
+  readonly category: string;
+  readonly currency: string;
+  units: number;
+  revenueCents: number;
+}
+const deltaId = (d: Pick<DayDelta, "day" | "category" | "currency">) => `${d.day}\u0000${d.category}\u0000${d.currency}`;
+
+/** An order's events of the batch folded onto its stored state, and what they add to the day totals. */
+interface OrderPlan {
+  readonly key: ViewKey;
+  /** The version the order was read at: the write is conditional on it. */
+  readonly at: number;
+  readonly next: OrderState | undefined;
+  readonly deltas: readonly DayDelta[];
+  /** The event the fold stopped at (past a gap, or naming a book of no known category), with its place in the batch. */
+  readonly failure?: { readonly at: number; readonly error: Error };
+}
+
+const planOrder = (key: ViewKey, stored: OrderState | undefined, events: readonly Placed[], categories: Categories): OrderPlan => {
+  const at = stored?.version ?? 0;
+  let state = stored;
+  const deltas: DayDelta[] = [];
+  const count = (day: string, currency: string, lines: readonly CountedLine[], sign: 1 | -1) => {
+    for (const l of lines) deltas.push({ day, category: l.category, currency, units: sign * l.units, revenueCents: sign * l.revenueCents });
+  };
+  const plan = (failure?: OrderPlan["failure"]): OrderPlan => ({ key, at, next: state, deltas, ...(failure === undefined ? {} : { failure }) });
+  for (const { event: e, at: place } of events) {
+    const version = state?.version ?? 0;
+    if (e.version <= version) continue;
+    if (e.version !== version + 1) return plan({ at: place, error: new EventOutOfOrder(e.streamId, e.version, version) });
+    let next: OrderState = { ...state, version: e.version };
+    if (e.type === "OrderPlaced") {
+      next = { ...next, currency: e.data.currency, lines: e.data.lines.map(({ bookId, quantity, lineTotalCents }) => ({ bookId, quantity, lineTotalCents })) };
+    } else if (e.type === "OrderPaid" && state?.paidDay === undefined && state?.lines !== undefined) {
+      const known = new Map<string, string>();
+      for (const { bookId } of state.lines) {
+        const category = categories.at(bookId, place);
+        if (category !== undefined) known.set(bookId, category);
+      }
+      const unknown = [...new Set(state.lines.map((l) => l.bookId).filter((id) => !known.has(id)))];
+      if (unknown.length > 0) return plan({ at: place, error: new UnknownBookCategory(unknown) });
+      const counted = countLines(state.lines, known);
+      const paidDay = e.occurredAt.slice(0, 10);
+      next = { ...next, paidDay, counted };
+      count(paidDay, state.currency ?? "", counted, 1);
+    } else if (e.type === "OrderCancelled" && state?.paidDay !== undefined) {
+      const { paidDay: _day, counted: _counted, ...rest } = next;
+      next = rest;
+      count(state.paidDay, state.currency ?? "", state.counted ?? [], -1);
+    }
+    state = next;
+  }
+  return plan();
+};
+
+const orderPut = (views: ViewsPort, plan: OrderPlan) => ({
+  TableName: views.tableName,
+  Item: { ...plan.next, ...keyIn(views, plan.key) },
+  ConditionExpression: plan.at === 0 ? "attribute_not_exists(pk)" : "version = :at",
+  ...(plan.at === 0 ? {} : { ExpressionAttributeValues: { ":at": plan.at } }),
+});
+
+const dayTotal = (views: ViewsPort, d: DayDelta) => ({
   Update: {
     TableName: views.tableName,
-    Key: { pk: pkIn(views, dayPk(day)), sk: `${line.category}#${currency}` },
+    Key: { pk: pkIn(views, dayPk(d.day)), sk: `${d.category}#${d.currency}` },
     UpdateExpression: "ADD units :u, revenueCents :r SET #day = :day, category = :c, currency = :cur",
     ExpressionAttributeNames: { "#day": "day" },
-    ExpressionAttributeValues: { ":u": sign * line.units, ":r": sign * line.revenueCents, ":day": day, ":c": line.category, ":cur": currency },
+    ExpressionAttributeValues: { ":u": d.units, ":r": d.revenueCents, ":day": d.day, ":c": d.category, ":cur": d.currency },
   },
 });
 
 /**
- * One order event, exactly once: the order's state and the day totals change in one
- * transaction, conditional on the order's version, so a repeat or a racing delivery adds nothing.
+ * Orders that change day totals, packed into transactions of at most `MAX_TRANSACTION_ITEMS`:
+ * each order's put and the day totals summed over the transaction's orders. Orders of one
+ * batch mostly add to the same few day totals, which one transaction each would make conflict.
  */
-const applyOrderEvent = async (views: ViewsPort, e: StoredEvent): Promise<void> => {
-  const key = keyIn(views, orderKey(idOf(e.streamId)));
-  for (;;) {
-    const stored = (await views.client.send(new GetCommand({ TableName: views.tableName, Key: key, ConsistentRead: true }))).Item as OrderState | undefined;
-    const at = stored?.version ?? 0;
-    if (e.version <= at) return;
-    if (e.version !== at + 1) throw new EventOutOfOrder(e.streamId, e.version, at);
-    let next: OrderState = { ...stored, version: e.version };
-    const totals: ReturnType<typeof dayTotal>[] = [];
-    if (e.type === "OrderPlaced") {
-      next = { ...next, currency: e.data.currency, lines: e.data.lines.map(({ bookId, quantity, lineTotalCents }) => ({ bookId, quantity, lineTotalCents })) };
-    } else if (e.type === "OrderPaid" && stored?.paidDay === undefined && stored?.lines !== undefined) {
-      const counted = countLines(stored.lines, await categoriesOf(views, stored.lines.map((l) => l.bookId)));
-      const paidDay = e.occurredAt.slice(0, 10);
-      next = { ...next, paidDay, counted };
-      for (const line of counted) totals.push(dayTotal(views, paidDay, stored.currency ?? "", line, 1));
-    } else if (e.type === "OrderCancelled" && stored?.paidDay !== undefined) {
-      const { paidDay: _day, counted: _counted, ...rest } = next;
-      next = rest;
-      for (const line of stored.counted ?? []) totals.push(dayTotal(views, stored.paidDay, stored.currency ?? "", line, -1));
+const transactionsOf = (plans: readonly OrderPlan[]) => {
+  const out: { plans: OrderPlan[]; deltas: Map<string, DayDelta> }[] = [];
+  for (const plan of plans) {
+    let last = out.at(-1);
+    const adds = new Set(plan.deltas.map(deltaId));
+    if (last === undefined || last.plans.length + 1 + new Set([...last.deltas.keys(), ...adds]).size > MAX_TRANSACTION_ITEMS) {
+      last = { plans: [], deltas: new Map() };
+      out.push(last);
     }
-    try {
-      await views.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: views.tableName,
-                Item: { ...next, ...key },
-                ConditionExpression: at === 0 ? "attribute_not_exists(pk)" : "version = :at",
-                ...(at === 0 ? {} : { ExpressionAttributeValues: { ":at": at } }),
-              },
-            },
-            ...totals,
-          ],
-        }),
-      );
-      return;
-    } catch (error) {
-      // Another delivery of this order moved it on first: read again, it is then most likely a repeat.
-      if (!(error instanceof TransactionCanceledException)) throw error;
+    last.plans.push(plan);
+    for (const d of plan.deltas) {
+      const sum = last.deltas.get(deltaId(d)) ?? { ...d, units: 0, revenueCents: 0 };
+      sum.units += d.units;
+      sum.revenueCents += d.revenueCents;
+      last.deltas.set(deltaId(d), sum);
     }
   }
+  return out;
+};
+
+/** Why a transaction may be cancelled and then tried again from a fresh read. */
+const RETRIED_CANCELLATIONS = new Set(["None", "ConditionalCheckFailed", "TransactionConflict"]);
+
+/**
+ * Writes orders' plans, each exactly once: an order's state is put conditional on the version
+ * it was read at, in the same transaction as what it adds to the day totals. Orders that add
+ * nothing are put on their own, side by side.
+ * @returns the orders another delivery wrote first (read them again)
+ */
+const writeOrders = async (views: ViewsPort, plans: readonly OrderPlan[]): Promise<OrderPlan[]> => {
+  const raced: OrderPlan[] = [];
+  const counting = plans.filter((p) => p.deltas.length > 0);
+  const plain = plans.filter((p) => p.deltas.length === 0 && p.next !== undefined && p.next.version > p.at);
+  const puts = eachConcurrently(plain, async (plan) => {
+    try {
+      await views.client.send(new PutCommand(orderPut(views, plan)));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      raced.push(plan);
+    }
+  });
+  const transactions = (async () => {
+    // One after another: they may add to the same day totals.
+    for (const t of transactionsOf(counting)) {
+      try {
+        await views.client.send(new TransactWriteCommand({ TransactItems: [...t.plans.map((p) => ({ Put: orderPut(views, p) })), ...[...t.deltas.values()].map((d) => dayTotal(views, d))] }));
+      } catch (error) {
+        const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code ?? "None") : undefined;
+        if (reasons === undefined || !reasons.every((r) => RETRIED_CANCELLATIONS.has(r)) || reasons.every((r) => r === "None")) throw error;
+        // Another writer held a day total: let it finish before this transaction's orders are read again.
+        if (reasons.includes("TransactionConflict")) await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+        raced.push(...t.plans);
+      }
+    }
+  })();
+  const [p, t] = await Promise.allSettled([puts, transactions]);
+  if (p.status === "rejected") throw p.reason;
+  if (t.status === "rejected") throw t.reason;
+  return raced;
+};
+
+/**
+ * A batch, exactly once per event: each order's events of the batch are folded onto its stored
+ * state (read with the others' in one go) and written at once; a repeat changes nothing, and a
+ * delivery that loses a race to another reads that order again. An order's event past a gap,
+ * or naming a book of no known category, stops that order there: what precedes it is written,
+ * the other orders too, and then it fails.
+ */
+const applyBatch = async (views: ViewsPort, events: readonly StoredEvent[]): Promise<void> => {
+  const placed = events.map((event, at) => ({ event, at }));
+  const categories = bookCategories(views, placed);
+  const byOrder = new Map<string, Placed[]>();
+  for (const p of placed) {
+    if (aggregateOf(p.event.streamId) !== "order") continue;
+    const id = idOf(p.event.streamId);
+    const order = byOrder.get(id) ?? [];
+    order.push(p);
+    byOrder.set(id, order);
+  }
+  let pending = [...byOrder].map(([orderId, es]) => ({ key: orderKey(orderId), events: es.sort((a, b) => a.event.version - b.event.version) }));
+  const failures: NonNullable<OrderPlan["failure"]>[] = [];
+  while (pending.length > 0) {
+    const stored = await readItems(views, pending.map((o) => o.key));
+    const stateOf = (key: ViewKey) => stored.get(idOfKey(key)) as OrderState | undefined;
+    await categories.load(
+      pending.flatMap((o) =>
+        o.events.some((p) => p.event.type === "OrderPaid")
+          ? [...(stateOf(o.key)?.lines ?? []), ...o.events.flatMap((p) => (p.event.type === "OrderPlaced" ? p.event.data.lines : []))].map((l) => l.bookId)
+          : [],
+      ),
+    );
+    const plans = pending.map((o) => ({ order: o, plan: planOrder(o.key, stateOf(o.key), o.events, categories) }));
+    const raced = new Set(await writeOrders(views, plans.map((p) => p.plan)));
+    for (const { plan } of plans) if (!raced.has(plan) && plan.failure !== undefined) failures.push(plan.failure);
+    pending = plans.filter((p) => raced.has(p.plan)).map((p) => p.order);
+  }
+  const first = failures.reduce<(typeof failures)[number] | undefined>((a, f) => (a === undefined || f.at < a.at ? f : a), undefined);
+  await categories.write(first?.at ?? events.length);
+  if (first !== undefined) throw first.error;
 };
 
 export const salesByCategory: Projection<ViewPorts> = {
@@ -153,12 +308,7 @@ export const salesByCategory: Projection<ViewPorts> = {
   eventTypes: ["BookAdded", "BookDetailsChanged", "OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
   batch: defaultBatch,
   keys: { views: ["sales#"] },
-  apply: async (events, { views }) => {
-    for (const e of events) {
-      if (e.type === "BookAdded" || e.type === "BookDetailsChanged") await applyBookEvent(views, e);
-      else await applyOrderEvent(views, e);
-    }
-  },
+  apply: (events, { views }) => applyBatch(views, events),
 };
 
 export interface DailySales {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { StoredEvent } from "../events/index.js";
 import type { ViewsPort } from "./ports.js";
 
@@ -13,6 +13,12 @@ export class EventOutOfOrder extends Error {
     this.name = "EventOutOfOrder";
   }
 }
+
+/** Throws for the first event a Redis script refused as early (-1): the events after it were still applied. */
+export const throwFirstEarly = (events: readonly StoredEvent[], outcomes: readonly number[]): void => {
+  const early = events.find((_, i) => outcomes[i] === -1);
+  if (early !== undefined) throw new EventOutOfOrder(early.streamId, early.version, -1);
+};
 
 export interface ViewKey {
   readonly pk: string;
@@ -31,6 +37,34 @@ export const keyIn = ({ keyPrefix }: ViewsPort, key: ViewKey): ViewKey => (keyPr
 
 /** A partition key in the generation the port writes (and reads). */
 export const pkIn = ({ keyPrefix }: ViewsPort, pk: string): string => (keyPrefix ?? "") + pk;
+
+/** One identity for a key, to look items up by. */
+export const idOfKey = ({ pk, sk }: ViewKey): string => `${pk}\u0000${sk}`;
+
+/**
+ * Reads many items at once (consistently, 100 to a request), by their keys as generation 0
+ * names them; the map is by `idOfKey` of those keys, and leaves out what is not stored.
+ */
+export const readItems = async (views: ViewsPort, keys: readonly ViewKey[]): Promise<Map<string, Record<string, unknown>>> => {
+  const { client, tableName } = views;
+  const byStoredId = new Map(keys.map((k) => [idOfKey(keyIn(views, k)), idOfKey(k)]));
+  const stored = [...new Map(keys.map((k) => [idOfKey(k), keyIn(views, k)])).values()];
+  const found = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < stored.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [tableName]: { Keys: stored.slice(i, i + 100).map((k) => ({ ...k })), ConsistentRead: true },
+    };
+    while (request !== undefined && Object.keys(request).length > 0) {
+      const page = await client.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of page.Responses?.[tableName] ?? []) {
+        const id = byStoredId.get(idOfKey({ pk: String(item.pk), sk: String(item.sk) }));
+        if (id !== undefined) found.set(id, item);
+      }
+      request = page.UnprocessedKeys as typeof request;
+    }
+  }
+  return found;
+};
 
 export const readView = async <S>(views: ViewsPort, key: ViewKey): Promise<StoredView<S> | undefined> =>
   (await views.client.send(new GetCommand({ TableName: views.tableName, Key: keyIn(views, key), ConsistentRead: true }))).Item as StoredView<S> | undefined;
@@ -97,37 +131,12 @@ export const writePlan = async <S>(views: ViewsPort, key: ViewKey, plan: FoldPla
   }
 };
 
-/**
- * Folds a stream's events (in version order) into its view, exactly once: events at or below
- * the stored version are repeats and change nothing; the ones that follow on from it are
- * folded and written in one put, conditional on the version it read, so two deliveries racing
- * each other cannot both apply (the loser re-reads and finds repeats). An event past a gap is
- * early: what came before it is still written, then it fails, to be retried.
- */
-const foldStream = async <S>(
-  views: ViewsPort,
-  key: ViewKey,
-  events: readonly StoredEvent[],
-  evolve: (state: S | undefined, event: StoredEvent) => S,
-): Promise<void> => {
-  for (;;) {
-    const plan = planFold(await readView<S>(views, key), events, evolve);
-    if (!(await writePlan(views, key, plan))) continue;
-    if (plan.early !== undefined) throw new EventOutOfOrder(plan.early.streamId, plan.early.version, plan.version);
-    return;
-  }
-};
-
-/** Folds one event into its stream's view; see `foldStream`. */
-export const foldIntoView = <S>(views: ViewsPort, key: ViewKey, event: StoredEvent, evolve: (state: S | undefined, event: StoredEvent) => S) =>
-  foldStream(views, key, [event], evolve);
-
 /** A batch's events by the view they fold into, each group in stream version order. */
 export const groupByView = (events: readonly StoredEvent[], keyOf: (event: StoredEvent) => ViewKey): { key: ViewKey; events: StoredEvent[] }[] => {
   const groups = new Map<string, { key: ViewKey; events: StoredEvent[] }>();
   for (const e of events) {
     const key = keyOf(e);
-    const id = `${key.pk}\u0000${key.sk}`;
+    const id = idOfKey(key);
     const group = groups.get(id) ?? { key, events: [] };
     group.events.push(e);
     groups.set(id, group);
@@ -138,22 +147,14 @@ export const groupByView = (events: readonly StoredEvent[], keyOf: (event: Store
 /** How many views a batch writes at once: streams are independent, their events are not. */
 const CONCURRENT_VIEWS = 16;
 
-/**
- * Folds a batch into the views of its streams: one read and one conditional write per view
- * and batch, views side by side. Every view is attempted; the first failure is thrown after.
- */
-export const foldBatch = async <S>(
-  views: ViewsPort,
-  events: readonly StoredEvent[],
-  keyOf: (event: StoredEvent) => ViewKey,
-  evolve: (state: S | undefined, event: StoredEvent) => S,
-): Promise<void> => {
-  const queue = groupByView(events, keyOf);
+/** Runs `work` for every item, `CONCURRENT_VIEWS` at a time. Every item is attempted; the first failure is thrown after. */
+export const eachConcurrently = async <T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> => {
+  const queue = [...items];
   const failures: unknown[] = [];
   const worker = async () => {
-    for (let g = queue.shift(); g !== undefined; g = queue.shift()) {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       try {
-        await foldStream(views, g.key, g.events, evolve);
+        await work(item);
       } catch (e) {
         failures.push(e);
       }
@@ -163,7 +164,36 @@ export const foldBatch = async <S>(
   if (failures.length > 0) throw failures[0];
 };
 
-/** Applies a batch in order, one event at a time: each stream's events must land in sequence. */
-export const foldEach = async (events: readonly StoredEvent[], apply: (event: StoredEvent) => Promise<unknown>): Promise<void> => {
-  for (const event of events) await apply(event);
+/**
+ * Folds a batch into the views of its streams, each exactly once: the views are read together,
+ * then each stream's events (in version order) are folded onto its view, where events at or
+ * below the stored version are repeats and change nothing, and written in one put conditional
+ * on the version read, views side by side. Two deliveries racing each other cannot both apply:
+ * the loser reads again and finds repeats. An event past a gap is early: what came before it
+ * is still written, then it fails, to be retried. Every view is attempted; the first failure
+ * is thrown after.
+ */
+export const foldBatch = async <S>(
+  views: ViewsPort,
+  events: readonly StoredEvent[],
+  keyOf: (event: StoredEvent) => ViewKey,
+  evolve: (state: S | undefined, event: StoredEvent) => S,
+): Promise<void> => {
+  let pending = groupByView(events, keyOf);
+  const failures: unknown[] = [];
+  while (pending.length > 0) {
+    const stored = await readItems(views, pending.map((g) => g.key));
+    const raced: typeof pending = [];
+    await eachConcurrently(pending, async (g) => {
+      try {
+        const plan = planFold(stored.get(idOfKey(g.key)) as StoredView<S> | undefined, g.events, evolve);
+        if (!(await writePlan(views, g.key, plan))) raced.push(g);
+        else if (plan.early !== undefined) failures.push(new EventOutOfOrder(plan.early.streamId, plan.early.version, plan.version));
+      } catch (e) {
+        failures.push(e);
+      }
+    });
+    pending = raced;
+  }
+  if (failures.length > 0) throw failures[0];
 };

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { RedisPorts, ViewPorts } from "./ports.js";
 import { withScripts } from "./redis-scripts.js";
-import { EventOutOfOrder } from "./stream-view.js";
+import { throwFirstEarly } from "./stream-view.js";
 import { liveRedisPrefix } from "./generations.js";
 
 /** Fewer ratings than this say too little: the book is not listed. */
@@ -20,12 +20,15 @@ export const topRated: Projection<ViewPorts & RedisPorts> = {
   keys: { redis: [topRatedKey, ratingsKey("*")] },
   apply: async (events, { redis, redisKeyPrefix = "" }) => {
     const r = withScripts(redis);
-    for (const e of events) {
-      if (e.type !== "BookRated") continue;
-      const { bookId, customerId, stars, previousStars } = e.data;
-      const outcome = await r.projectRating(redisKeyPrefix + ratingsKey(bookId), redisKeyPrefix + topRatedKey, e.version, customerId, stars, previousStars === null ? "" : String(previousStars), bookId, MIN_RATINGS);
-      if (outcome === -1) throw new EventOutOfOrder(e.streamId, e.version, -1);
-    }
+    // All sent at once, as bestsellers does: the connection keeps their order.
+    const rated = events.flatMap((e) => (e.type === "BookRated" ? [e] : []));
+    const outcomes = await Promise.all(
+      rated.map((e) => {
+        const { bookId, customerId, stars, previousStars } = e.data;
+        return r.projectRating(redisKeyPrefix + ratingsKey(bookId), redisKeyPrefix + topRatedKey, e.version, customerId, stars, previousStars === null ? "" : String(previousStars), bookId, MIN_RATINGS);
+      }),
+    );
+    throwFirstEarly(rated, outcomes);
   },
 };
 
