@@ -17,8 +17,9 @@ export interface CommandsFixture extends StoreFixture {
   readonly handlerWith: (overrides: Partial<CommandDeps>) => CommandHandler;
 }
 
-export const freshCommands = async (prefix: string, overrides: Partial<CommandDeps> = {}): Promise<CommandsFixture> => {
-  const f = await freshStore(prefix);
+/** `endpoint`: a DynamoDB Local of the test file's own, instead of the one the suite shares. */
+export const freshCommands = async (prefix: string, overrides: Partial<CommandDeps> = {}, endpoint?: string): Promise<CommandsFixture> => {
+  const f = await freshStore(prefix, endpoint);
   const payments = new LocalPaymentGateway();
   const newId = monotonicFactory();
   const deps: CommandDeps = {

@@ -16,8 +16,8 @@ export interface StoreFixture {
 }
 
 /** Fresh tables with a unique name, so test files never see each other's items. */
-export const freshStore = async (prefix: string): Promise<StoreFixture> => {
-  const client = new DynamoDBClient(localAwsConfig(inject("dynamoDbEndpoint")));
+export const freshStore = async (prefix: string, endpoint: string = inject("dynamoDbEndpoint")): Promise<StoreFixture> => {
+  const client = new DynamoDBClient(localAwsConfig(endpoint));
   const names = tableNames(`${prefix}-${ulid().toLowerCase()}`);
   await createTables(client, names);
   const storeWith: StoreFixture["storeWith"] = (config) => createEventStore({ client, tableName: names.events, ...config });

@@ -17,11 +17,11 @@ import { collect } from "./event-store-fixture.js";
 export const documentClient = (client: DynamoDBClient) =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-export const streamsClient = () => new DynamoDBStreamsClient(localAwsConfig(inject("dynamoDbEndpoint")));
+export const streamsClient = (endpoint: string = inject("dynamoDbEndpoint")) => new DynamoDBStreamsClient(localAwsConfig(endpoint));
 
 /** An empty views table of its own, e.g. to replay into from scratch. */
-export const freshViews = async (prefix: string): Promise<ViewsPort> => {
-  const client = new DynamoDBClient(localAwsConfig(inject("dynamoDbEndpoint")));
+export const freshViews = async (prefix: string, endpoint: string = inject("dynamoDbEndpoint")): Promise<ViewsPort> => {
+  const client = new DynamoDBClient(localAwsConfig(endpoint));
   const names = tableNames(`${prefix}-${ulid().toLowerCase()}`);
   await createTables(client, names);
   return { client: documentClient(client), tableName: names.views };

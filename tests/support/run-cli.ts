@@ -10,6 +10,8 @@ export interface CliTarget {
   readonly viewsTable: string;
   readonly redisPrefix: string;
   readonly searchIndex?: string;
+  /** A DynamoDB Local of the test file's own; default the suite's. */
+  readonly dynamoDbEndpoint?: string;
 }
 
 export interface CliRun {
@@ -20,7 +22,7 @@ export interface CliRun {
 
 const env = (target?: CliTarget): NodeJS.ProcessEnv => ({
   ...process.env,
-  BOOKSTORE_DYNAMODB_ENDPOINT: inject("dynamoDbEndpoint"),
+  BOOKSTORE_DYNAMODB_ENDPOINT: target?.dynamoDbEndpoint ?? inject("dynamoDbEndpoint"),
   BOOKSTORE_REDIS_URL: inject("redisUrl"),
   BOOKSTORE_OPENSEARCH_URL: inject("openSearchUrl"),
   ...(target?.searchIndex === undefined ? {} : { BOOKSTORE_SEARCH_INDEX: target.searchIndex }),
