@@ -1,7 +1,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { atGeneration, deadLetters, readGeneration, type Projection, type ViewPorts } from "../projections/index.js";
+import { atLiveGeneration, deadLetters, type Projection, type ViewPorts } from "../projections/index.js";
 import { decodeEventItem } from "../store/index.js";
 
 export interface RedriveResult {
@@ -17,7 +17,7 @@ export interface RedriveResult {
 export const redrive = async <P extends ViewPorts>(projection: Projection<P>, configured: P, clock: () => Date = () => new Date()): Promise<RedriveResult> => {
   const letters = deadLetters(configured.views);
   // Into the live generation, as the projector would have applied them.
-  const ports = atGeneration(configured, projection.name, await readGeneration(configured.views, projection.name));
+  const ports = await atLiveGeneration(configured, projection.name);
   const all = await letters.list(projection.name);
   if (all.length > 0) await projection.prepare?.(ports);
   const decoded = all.map((letter) => ({ letter, item: decodeEventItem(unmarshall(JSON.parse(letter.image) as Record<string, AttributeValue>)) }));

@@ -70,6 +70,10 @@ export const atGeneration = <P extends ViewPorts>(ports: P, projection: string, 
   return at;
 };
 
+/** The ports of the generation the projector writes now: what a live batch, a replay or a redrive applies to. */
+export const atLiveGeneration = async <P extends ViewPorts>(ports: P, projection: string): Promise<P> =>
+  atGeneration(ports, projection, await readGeneration(ports.views, projection));
+
 /** How long a reader trusts the views pointer it read; a rebuild drops nothing sooner after a switch. */
 export const READER_POINTER_TTL_MS = 1000;
 const cached = new Map<string, { prefix: string | undefined; until: number }>();

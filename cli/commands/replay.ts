@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Argument, Command, Option } from "commander";
 import { decodeTime } from "ulid";
 import type { EventType } from "../../events/index.js";
-import { atGeneration, readGeneration } from "../../projections/index.js";
+import { atLiveGeneration } from "../../projections/index.js";
 import type { CliContext } from "../context.js";
 import { eventTypeList, positiveInt, projectionNamed, projectionNames, timeBound } from "../options.js";
 import { progressReporter } from "../progress.js";
@@ -65,7 +65,7 @@ export const replayCommand = (context: () => CliContext): Command =>
       const progress = progressReporter(`${flags.dryRun === true ? "dry run" : "replay"} ${projection.name}`, flags.from === undefined ? undefined : timeOf(flags.from), flags.to === undefined ? Date.now() : Math.min(Date.now(), timeOf(flags.to)));
       try {
         // Into the live generation: the one the projector writes and readers read.
-        const ports = atGeneration(ctx.ports, projection.name, await readGeneration(ctx.ports.views, projection.name));
+        const ports = await atLiveGeneration(ctx.ports, projection.name);
         if (flags.dryRun !== true) await projection.prepare?.(ports);
         const summary = await runReplay({
           projection,

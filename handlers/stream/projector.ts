@@ -4,7 +4,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { isLeft } from "fp-ts/lib/Either.js";
 import type { StoredEvent } from "../../events/index.js";
 import { deadLetters } from "../../projections/dead-letters.js";
-import { atGeneration, readGeneration } from "../../projections/generations.js";
+import { atLiveGeneration } from "../../projections/generations.js";
 import type { ViewPorts } from "../../projections/ports.js";
 import type { Projection } from "../../projections/projection.js";
 import { recordProgress } from "../../projections/status.js";
@@ -34,7 +34,7 @@ export const createRecordsHandler = <P extends ViewPorts>(projection: Projection
   const applyAll = async (decoded: readonly { index: number; event: StoredEvent }[]): Promise<BatchFailure | undefined> => {
     if (decoded.length === 0) return undefined;
     // Read per batch: a rebuild that switched generations is followed from the next batch on.
-    const live = atGeneration(ports, projection.name, await readGeneration(ports.views, projection.name));
+    const live = await atLiveGeneration(ports, projection.name);
     try {
       await projection.apply(
         decoded.map((d) => d.event),
