@@ -1,7 +1,7 @@
 import { BatchWriteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Client } from "@opensearch-project/opensearch";
 import type { Redis } from "ioredis";
-import { redisPrefixOf, searchIndexOf, viewsPrefixOf, type Projection, type ViewsPort } from "../projections/index.js";
+import { generationIndexOf, redisPrefixOf, viewsPrefixOf, type Projection, type ViewsPort } from "../projections/index.js";
 
 export interface Dropped {
   readonly viewItems: number;
@@ -59,7 +59,6 @@ const dropRedis = async (redis: Redis, patterns: readonly string[]): Promise<num
 /**
  * Drops one generation of a projection's read model: its views items, its Redis keys, its index.
  * Generation 0 is found by the keys the projection declares; later ones by their prefix.
- * Generation 0's index bears the alias name and goes at the switch, so there is none to drop here.
  */
 export const dropGeneration = async (
   projection: Pick<Projection, "name" | "keys" | "stores">,
@@ -73,8 +72,8 @@ export const dropGeneration = async (
     stores.includes("cache") && ports.redis !== undefined
       ? await dropRedis(ports.redis, generation === 0 ? (projection.keys?.redis ?? []) : [`${redisPrefixOf(projection.name, generation)}*`])
       : 0;
-  if (stores.includes("search") && ports.search !== undefined && generation > 0) {
-    const index = searchIndexOf(ports.search.index, generation);
+  if (stores.includes("search") && ports.search !== undefined) {
+    const index = generationIndexOf(ports.search.index, generation);
     await ports.search.client.indices.delete({ index, ignore_unavailable: true });
     return { viewItems, redisKeys, index };
   }

@@ -8,7 +8,7 @@ import {
   readGeneration,
   redisPointerKey,
   redisPrefixOf,
-  searchIndexOf,
+  generationIndexOf,
   switchGeneration,
   type Projection,
   type ViewPorts,
@@ -64,7 +64,12 @@ const CATCH_UP_PASSES = 5;
 /** A pass that read fewer events than this is close enough to switch on. */
 const CLOSE_ENOUGH = 200;
 
-/** Points searchers at `index`: one atomic alias update that also takes the alias off (or removes the plain index of) the old generation. */
+/**
+ * Points searchers at `index`: one atomic alias update that also takes the alias off the old
+ * generation's index, which stays until the drop so that a search already running on it ends
+ * well. A plain index bearing the alias's name (made before generations existed) can only be
+ * removed in the same update.
+ */
 const moveAlias = async ({ client, index: alias }: { readonly client: Client; readonly index: string }, index: string): Promise<void> => {
   const behind = await client.indices.getAlias({ name: alias }, { ignore: [404] });
   const current = behind.statusCode === 404 ? [] : Object.keys(behind.body as Record<string, unknown>);
@@ -154,7 +159,7 @@ export const runRebuild = async <P extends RebuildPorts>(options: RebuildOptions
   }
   const stores = projection.stores ?? [];
   if (stores.includes("cache") && ports.redis !== undefined) await ports.redis.set(redisPointerKey(projection.name), redisPrefixOf(projection.name, next));
-  if (stores.includes("search") && ports.search !== undefined) await moveAlias(ports.search, searchIndexOf(ports.search.index, next));
+  if (stores.includes("search") && ports.search !== undefined) await moveAlias(ports.search, generationIndexOf(ports.search.index, next));
 
   phase("catch-up", "after the switch");
   replay = await pass(false, false);

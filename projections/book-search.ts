@@ -92,7 +92,7 @@ export const bookSearch: Projection<ViewPorts & SearchPorts> = {
   eventTypes: [...bookEvents, "StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"],
   batch: defaultBatch,
   keys: { views: ["search#"] },
-  prepare: (ports) => ensureBookIndex(ports.search.client, ports.search.index),
+  prepare: ({ search }) => ensureBookIndex(search.client, search.index, search.alias),
   stores: ["search"],
   apply: async (events, ports) => {
     const bookId = (e: StoredEvent) => idOf(e.streamId);

@@ -17,8 +17,15 @@ export const viewsPrefixOf = (projection: string, generation: number): string | 
 
 export const redisPrefixOf = (projection: string, generation: number): string => (generation === 0 ? "" : `gen:${projection}:${generation}:`);
 
-/** The index a generation writes; readers search the alias that bears the configured name. */
-export const searchIndexOf = (alias: string, generation: number): string => (generation === 0 ? alias : `${alias}-g${generation}`);
+/**
+ * The index a generation writes; readers search the alias that bears the configured name.
+ * Generation 0 writes through the alias, which points to its index `<alias>-g0` until a rebuild
+ * switches; an index, unlike an alias, cannot be taken away atomically from a search running on it.
+ */
+export const searchIndexOf = (alias: string, generation: number): string => (generation === 0 ? alias : generationIndexOf(alias, generation));
+
+/** The index that holds generation `generation`'s documents, the alias's target while it is live. */
+export const generationIndexOf = (alias: string, generation: number): string => `${alias}-g${generation}`;
 
 /** The Redis key whose value is the key prefix readers use; absent means generation 0. */
 export const redisPointerKey = (projection: string): string => `generation:${projection}`;
@@ -64,7 +71,7 @@ export const atGeneration = <P extends ViewPorts>(ports: P, projection: string, 
   if ("search" in ports) {
     define("search", () => {
       const search = (ports as unknown as { search: { client: unknown; index: string } }).search;
-      return { ...search, index: searchIndexOf(search.index, generation) };
+      return { ...search, index: searchIndexOf(search.index, generation), alias: search.index };
     });
   }
   return at;

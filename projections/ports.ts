@@ -22,9 +22,13 @@ export interface RedisPorts {
   readonly redisKeyPrefix?: string;
 }
 
-/** The book search index: an OpenSearch client and the index (or alias) name. */
+/**
+ * The book search index: an OpenSearch client and the index name. Readers search the configured
+ * name, an alias; a generation's port also names that alias, and then `index` is the
+ * generation's own index, which the alias points to only once the generation is live.
+ */
 export interface SearchPorts {
-  readonly search: { readonly client: Client; readonly index: string };
+  readonly search: { readonly client: Client; readonly index: string; readonly alias?: string };
 }
 
 /** Everything the registry's projections need together. */

@@ -146,6 +146,7 @@ describe("bookstore rebuild", () => {
     // Searchers use the alias, which now names generation 1's index; generation 0's index is gone.
     const aliases = await search.indices.getAlias({ name: target.searchIndex! });
     expect(Object.keys(aliases.body as object)).toEqual([`${target.searchIndex!}-g1`]);
+    expect((await search.indices.exists({ index: `${target.searchIndex!}-g0` })).body).toBe(false);
     expect(await dumpIndex(search, target.searchIndex!)).toEqual(await dumpIndex(search, scratch.searchIndex!));
   }, 1_200_000);
 
@@ -175,6 +176,7 @@ describe("bookstore rebuild", () => {
   }, 300_000);
 
   it("stopped before the switch, a rebuild leaves the live generation serving; run again, it continues where it stopped", async () => {
+    expect(fresh, "the first test's replay from scratch").toBeDefined();
     const projection = projections.find((p) => p.name === "inventory-view")!;
     const inventoryOf = async (views: ViewsPort, prefix: RegExp) =>
       withoutGeneration((await dumpViews(views)).filter((i) => prefix.test(String(i.pk))));

@@ -34,7 +34,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await readSide?.stop();
-  await api?.local.runtime.readModels.search.client.indices.delete({ index: searchIndex }).catch(() => undefined);
+  await api?.local.runtime.readModels.search.client.indices.delete({ index: `${searchIndex}-g*` });
   await api?.close();
 });
 

@@ -111,4 +111,12 @@ describe("book search", () => {
     expect(await getBook(ports.views, ids["Withdrawn Whale Atlas"] ?? "")).toMatchObject({ discontinued: true, version: 2 });
     expect(await getBook(ports.views, ulid())).toBeUndefined();
   });
+
+  it("keeps its first generation behind an alias, so that a rebuild can move searchers without deleting an index under them", async () => {
+    const aliases = await ports.search.client.indices.getAlias({ name: ports.search.index });
+    expect(Object.keys(aliases.body as object)).toEqual([`${ports.search.index}-g0`]);
+    // Preparing again, as every projector container does on start, changes nothing.
+    await bookSearch.prepare?.(ports);
+    expect((await searchNow(ports, {})).books.length).toBeGreaterThan(0);
+  });
 });
