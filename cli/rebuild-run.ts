@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Client } from "@opensearch-project/opensearch";
 import type { Redis } from "ioredis";
 import {
@@ -15,6 +14,7 @@ import {
 } from "../projections/index.js";
 import type { EventStore } from "../store/index.js";
 import { dropGeneration, type Dropped } from "./drop-generation.js";
+import { takeRebuildLease, type RebuildLease } from "./rebuild-lease.js";
 import { redrive } from "./redrive.js";
 import { runReplay, type ReplayProgress, type ReplaySummary } from "./replay-run.js";
 import { UsageError } from "./usage-error.js";
@@ -40,6 +40,8 @@ export interface RebuildOptions<P extends RebuildPorts> {
   readonly onPhase?: (phase: RebuildPhase, detail: string) => void;
   readonly onProgress?: (progress: ReplayProgress) => void;
   readonly shouldStop?: () => boolean;
+  /** How long the claim on the projection lasts unrenewed (tests shorten it). */
+  readonly leaseMs?: number;
 }
 
 export interface RebuildSummary {
@@ -57,7 +59,6 @@ export interface RebuildSummary {
   readonly seconds: number;
 }
 
-const buildingKey = (projection: string) => ({ pk: `generation#${projection}`, sk: "building" });
 
 /** Most catch-up passes before the switch; each is shorter than the one before it unless writes outpace the replay. */
 const CATCH_UP_PASSES = 5;
@@ -94,26 +95,34 @@ const moveAlias = async ({ client, index: alias }: { readonly client: Client; re
  */
 export const runRebuild = async <P extends RebuildPorts>(options: RebuildOptions<P>): Promise<RebuildSummary> => {
   const { projection, ports } = options;
-  const started = Date.now();
-  const clock = options.clock ?? (() => new Date());
-  const phase = options.onPhase ?? (() => {});
   if ((projection.stores ?? []).includes("bus")) {
     throw new UsageError(`${projection.name} publishes to other systems; rebuilding it would publish history again`);
   }
-  const { client, tableName } = ports.views;
+  const lease = await takeRebuildLease(ports.views, projection.name, options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs });
+  try {
+    const result = await rebuildHolding(options, lease);
+    await (result.stopped ? lease.release() : lease.finish());
+    return result;
+  } catch (e) {
+    await lease.release().catch(() => undefined);
+    throw e;
+  }
+};
+
+const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>, lease: RebuildLease): Promise<RebuildSummary> => {
+  const { projection, ports } = options;
+  const started = Date.now();
+  const clock = options.clock ?? (() => new Date());
+  const phase = options.onPhase ?? (() => {});
   const current = await readGeneration(ports.views, projection.name);
-  const building = (await client.send(new GetCommand({ TableName: tableName, Key: buildingKey(projection.name), ConsistentRead: true }))).Item as
-    | { generation: number; from: number }
-    | undefined;
+  const building = lease.found;
   const halfBuilt = building !== undefined && building.generation > current && building.from === current ? building.generation : undefined;
   const next = halfBuilt ?? current + 1;
   if (halfBuilt !== undefined && options.restart === true) {
     phase("drop", `generation ${halfBuilt}, half built`);
     await dropGeneration(projection, halfBuilt, ports);
   }
-  await client.send(
-    new PutCommand({ TableName: tableName, Item: { ...buildingKey(projection.name), generation: next, from: current, startedAt: clock().toISOString() } }),
-  );
+  await lease.building({ generation: next, from: current, startedAt: clock().toISOString() });
   const target = atGeneration(ports, projection.name, next);
   await projection.prepare?.(target);
 
@@ -153,6 +162,7 @@ export const runRebuild = async <P extends RebuildPorts>(options: RebuildOptions
     if (replay.scanned - before < CLOSE_ENOUGH) break;
   }
 
+  lease.assertHeld();
   phase("switch", `generation ${current} → ${next}`);
   if (!(await switchGeneration(ports.views, projection.name, current, next, clock()))) {
     throw new Error(`${projection.name}: the live generation is no longer ${current}; another rebuild switched first`);
@@ -167,9 +177,9 @@ export const runRebuild = async <P extends RebuildPorts>(options: RebuildOptions
   await sleep(Math.max(options.graceMs, READER_POINTER_TTL_MS));
   replay = await pass(false, false);
 
+  lease.assertHeld();
   phase("drop", `generation ${current}`);
   const dropped = await dropGeneration(projection, current, ports);
-  await client.send(new DeleteCommand({ TableName: tableName, Key: buildingKey(projection.name) }));
   // A live batch that met the new generation before the catch-up filled it in (an event whose
   // predecessor came just before the switch) may have been dead-lettered. The catch-up has
   // applied every event since, so such a letter is now a no-op: redriving clears it.

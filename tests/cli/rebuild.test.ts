@@ -1,3 +1,4 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import { ulid } from "ulid";
@@ -196,6 +197,40 @@ describe("bookstore rebuild", () => {
     expect(await readGeneration(live.views, projection.name)).toBe(2);
     expect(await inventoryOf(live.views, /^gen#inventory-view#1#/)).toEqual([]);
     expect(await inventoryOf(live.views, /^gen#inventory-view#2#/)).toEqual(await inventoryOf(fresh, /^inventory#/));
+  }, 300_000);
+
+  it("two rebuilds of one projection at once: one runs, the other is refused before it writes anything", async () => {
+    const projection = projections.find((p) => p.name === "cart-view")!;
+    const runs = await Promise.allSettled([0, 1].map(() => runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 })));
+    const done = runs.filter((r) => r.status === "fulfilled");
+    const refused = runs.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
+    expect(done).toHaveLength(1);
+    expect(refused.map((e) => e.name)).toEqual(["RebuildInProgress"]);
+    expect(await readGeneration(live.views, projection.name)).toBe(2);
+    expect(withoutGeneration((await dumpViews(live.views)).filter((i) => /^gen#cart-view#2#/.test(String(i.pk))))).toEqual(
+      (await dumpViews(fresh)).filter((i) => String(i.pk).startsWith("cart#")),
+    );
+  }, 300_000);
+
+  it("the claim of a rebuild killed outright lapses: until then another is refused, after it the next continues that generation", async () => {
+    const projection = projections.find((p) => p.name === "order-history")!;
+    const from = await readGeneration(live.views, projection.name);
+    // What a run killed (SIGKILL, a lost machine) mid-replay leaves: its claim, unrenewed.
+    await live.views.client.send(
+      new PutCommand({
+        TableName: live.views.tableName,
+        Item: { pk: `generation#${projection.name}`, sk: "building", generation: from + 1, from, startedAt: new Date().toISOString(), owner: "killed", leaseUntil: Date.now() + 3000 },
+      }),
+    );
+    const refused = await runCli(["rebuild", projection.name, "--grace", "1"], target);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/another rebuild of order-history is running/);
+    expect(await readGeneration(live.views, projection.name)).toBe(from);
+
+    await new Promise((r) => setTimeout(r, 3100));
+    const run = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 });
+    expect(run).toMatchObject({ stopped: false, resumed: true, from, to: from + 1 });
+    expect(await readGeneration(live.views, projection.name)).toBe(from + 1);
   }, 300_000);
 
   it("refuses to rebuild a projection that publishes to other systems", async () => {
