@@ -1,7 +1,8 @@
-// `npm run bench:replay [-- --sizes 100000,1000000] [--projections bestsellers,order-history]`:
-// replay throughput and peak memory into the projections that read books and orders (Redis,
-// DynamoDB views, the integration bus), beside the raw rate of reading the same events with
-// readAll alone. Each size runs in fresh tables on its own servers.
+// `npm run bench:replay [-- --sizes 100000,1000000] [--projections bestsellers,order-history]
+// [--batch-size n] [--load-concurrency n]`: replay throughput and peak memory into the
+// projections that read books and orders (Redis, DynamoDB views, the integration bus), beside
+// the raw rate of reading the same events with readAll alone, and each one's peak memory at the
+// largest size against the smallest. Each size runs in fresh tables on the same servers.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Redis } from "ioredis";
@@ -24,8 +25,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 type Ports = ViewPorts & RedisPorts & IntegrationPorts;
 const benched = [bestsellers, orderHistory, salesByCategory, integrationEvents] as Projection<Ports>[];
 const { values } = parseArgs({
-  options: { sizes: { type: "string", default: "100000" }, projections: { type: "string", default: benched.map((p) => p.name).join(",") } },
+  options: {
+    sizes: { type: "string", default: "100000" },
+    projections: { type: "string", default: benched.map((p) => p.name).join(",") },
+    "batch-size": { type: "string" },
+    "load-concurrency": { type: "string", default: "4" },
+  },
 });
+const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
+const loadConcurrency = Number(values["load-concurrency"]);
 const sizes = values.sizes.split(",").map(Number);
 const chosen = values.projections.split(",").map((name) => {
   const projection = benched.find((p) => p.name === name);
@@ -45,25 +53,29 @@ const load = async (store: EventStore, count: number) => {
     await store.append([{ streamId: streamId("book", bookId), expectedVersion: 0, events: [{ type: "BookAdded", data, meta } as NewEvent] }]);
   }
   let written = BOOKS;
-  while (written < count) {
-    const appends = Array.from({ length: 33 }, (_, i) => {
-      const orderId = newId();
-      const bookId = books[(written + i) % BOOKS]!;
-      const line = { bookId, title: "t", quantity: 1 + (i % 3), unitPriceCents: 1000, lineTotalCents: 1000 * (1 + (i % 3)) };
-      return {
-        streamId: streamId("order", orderId),
-        expectedVersion: 0,
-        events: [
-          { type: "OrderPlaced", data: { orderId, customerId: "c", lines: [line], itemCount: line.quantity, totalCents: line.lineTotalCents, currency: "EUR", placedAt: new Date().toISOString() }, meta },
-          { type: "OrderPaid", data: { orderId, paymentId: "p", amountCents: line.lineTotalCents, currency: "EUR" }, meta },
-          { type: "OrderShipped", data: { orderId }, meta },
-        ] as NewEvent[],
-      };
-    });
-    const result = await store.append(appends);
-    if (result._tag === "Left") throw new Error(JSON.stringify(result.left));
-    written += 99;
-  }
+  // Appends of distinct new streams, several in flight: the real append path, only sooner.
+  const next = async (): Promise<void> => {
+    while (written < count) {
+      const appends = Array.from({ length: 33 }, (_, i) => {
+        const orderId = newId();
+        const bookId = books[(written + i) % BOOKS]!;
+        const line = { bookId, title: "t", quantity: 1 + (i % 3), unitPriceCents: 1000, lineTotalCents: 1000 * (1 + (i % 3)) };
+        return {
+          streamId: streamId("order", orderId),
+          expectedVersion: 0,
+          events: [
+            { type: "OrderPlaced", data: { orderId, customerId: "c", lines: [line], itemCount: line.quantity, totalCents: line.lineTotalCents, currency: "EUR", placedAt: new Date().toISOString() }, meta },
+            { type: "OrderPaid", data: { orderId, paymentId: "p", amountCents: line.lineTotalCents, currency: "EUR" }, meta },
+            { type: "OrderShipped", data: { orderId }, meta },
+          ] as NewEvent[],
+        };
+      });
+      written += 99;
+      const result = await store.append(appends);
+      if (result._tag === "Left") throw new Error(JSON.stringify(result.left));
+    }
+  };
+  await Promise.all(Array.from({ length: loadConcurrency }, next));
   return written;
 };
 
@@ -84,6 +96,9 @@ const measured = async <T>(run: () => Promise<T>) => {
 const servers = await startLocalServers({ dynamo: { port: await freePort() }, redis: { port: await freePort() } });
 try {
   const rows: string[] = [];
+  /** Peak RSS per projection (and readAll) per size, for the memory comparison across sizes. */
+  const peaks = new Map<string, Map<number, number>>();
+  const peak = (what: string, size: number, mb: number) => peaks.set(what, (peaks.get(what) ?? new Map<number, number>()).set(size, mb));
   for (const size of sizes) {
     const client = new DynamoDBClient(localAwsConfig(servers.dynamoDbEndpoint));
     const names = tableNames(`bench-replay-${size}-${Date.now()}`);
@@ -97,13 +112,15 @@ try {
       for await (const _ of store.readAll()) n++;
       return n;
     });
+    peak("readAll alone", size, raw.peakMb);
     rows.push(`${String(events).padStart(9)}  readAll alone       ${Math.round(raw.result / raw.seconds).toString().padStart(7)} ev/s  peak RSS ${raw.peakMb.toFixed(0)} MB`);
     const redis = new Redis(servers.redisUrl, { keyPrefix: `bench-${size}:` });
     // A bus that keeps nothing: memory should show the replay's, not what was published.
     const integration = { bus: { publish: () => Promise.resolve() }, stockLowThreshold: 5 };
     const ports: Ports = { views: { client: DynamoDBDocumentClient.from(client), tableName: names.views }, redis, integration };
     for (const projection of chosen) {
-      const run = await measured(() => runReplay({ projection, store, ports, replayId: "bench", restart: true }));
+      const run = await measured(() => runReplay({ projection, store, ports, replayId: "bench", restart: true, ...(batchSize === undefined ? {} : { batchSize }) }));
+      peak(projection.name, size, run.peakMb);
       const rate = run.result.scanned / run.seconds;
       rows.push(
         `${String(events).padStart(9)}  ${projection.name.padEnd(18)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${run.peakMb.toFixed(0)} MB  (${Math.round((100 * rate) / (raw.result / raw.seconds))}% of the raw rate; ${run.result.applied} applied)`,
@@ -114,6 +131,11 @@ try {
     console.log(rows.slice(-1 - chosen.length).join("\n"));
   }
   console.log(`\n   events  what                   rate      memory\n${rows.join("\n")}`);
+  if (sizes.length > 1) {
+    const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
+    console.log(`\npeak RSS at ${large} events ÷ at ${small} (goal ≤ 1.20)`);
+    for (const [what, bySize] of peaks) console.log(`  ${what.padEnd(18)}  ${((bySize.get(large) ?? NaN) / (bySize.get(small) ?? NaN)).toFixed(2)}`);
+  }
 } finally {
   await servers.stop();
 }
