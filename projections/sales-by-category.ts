@@ -282,8 +282,15 @@ const applyBatch = async (views: ViewsPort, events: readonly StoredEvent[]): Pro
   }
   let pending = [...byOrder].map(([orderId, es]) => ({ key: orderKey(orderId), events: es.sort((a, b) => a.event.version - b.event.version) }));
   const failures: NonNullable<OrderPlan["failure"]>[] = [];
+  // An order whose first event is in the batch is taken to be new, unread: its write is
+  // conditional on there being none, so if one was written before, it loses as a race and is read.
+  let unread = new Set(pending.filter((o) => o.events[0]?.event.version === 1).map((o) => o.key));
   while (pending.length > 0) {
-    const stored = await readItems(views, pending.map((o) => o.key));
+    const stored = await readItems(
+      views,
+      pending.filter((o) => !unread.has(o.key)).map((o) => o.key),
+    );
+    unread = new Set();
     const stateOf = (key: ViewKey) => stored.get(idOfKey(key)) as OrderState | undefined;
     await categories.load(
       pending.flatMap((o) =>
