@@ -44,6 +44,23 @@ const chosen = values.projections.split(",").map((name) => {
 const meta = { correlationId: "bench", causationId: "bench", actor: "bench", commandId: "bench" };
 const BOOKS = 50;
 
+/**
+ * An append that DynamoDB Local gave up on, waiting for its lock under parallel writers (which
+ * real DynamoDB never does), is tried again; if the try it gave up on did land, the new streams
+ * now exist and the retry's conflict says so.
+ */
+const appendAgainAfterLockTimeouts = async (store: EventStore, appends: Parameters<EventStore["append"]>[0]) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await store.append(appends);
+      if (result._tag === "Left" && !(attempt > 1 && result.left.kind === "ConcurrencyError")) throw new Error(JSON.stringify(result.left));
+      return;
+    } catch (e) {
+      if (attempt >= 5 || (e as { name?: string }).name !== "InternalServerError") throw e;
+    }
+  }
+};
+
 /** Orders of three events (placed, paid, shipped), 33 orders a transaction, until `count` events. */
 const load = async (store: EventStore, count: number) => {
   const newId = monotonicFactory();
@@ -71,8 +88,7 @@ const load = async (store: EventStore, count: number) => {
         };
       });
       written += 99;
-      const result = await store.append(appends);
-      if (result._tag === "Left") throw new Error(JSON.stringify(result.left));
+      await appendAgainAfterLockTimeouts(store, appends);
     }
   };
   await Promise.all(Array.from({ length: loadConcurrency }, next));
