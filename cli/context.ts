@@ -15,32 +15,37 @@ export interface CliConfig {
   /** Prepended to every Redis key, as the live projectors are configured. */
   readonly redisPrefix: string;
   readonly openSearchUrl: string;
+  readonly openSearchAuth?: { readonly username: string; readonly password: string };
   /** The book search index (or alias) the projection writes. */
   readonly searchIndex: string;
 }
 
+/** The same names the Lambda handlers and `npm start` read, so one environment serves all three. */
 export const configHelp = `
-Environment:
-  BOOKSTORE_DYNAMODB_ENDPOINT  a local DynamoDB, e.g. http://127.0.0.1:8000 (unset: AWS)
-  BOOKSTORE_TABLE_PREFIX       tables <prefix>-events and <prefix>-views (default "bookstore")
-  BOOKSTORE_EVENTS_TABLE       the events table, overriding the prefix
-  BOOKSTORE_VIEWS_TABLE        the views table, overriding the prefix
-  BOOKSTORE_REDIS_URL          default redis://127.0.0.1:6379
-  BOOKSTORE_REDIS_PREFIX       key prefix of the Redis read models (default none)
-  BOOKSTORE_OPENSEARCH_URL     default http://127.0.0.1:9200
-  BOOKSTORE_SEARCH_INDEX       the book search index (default "books")
+Environment (the names the handlers read):
+  DYNAMODB_ENDPOINT    a local DynamoDB, e.g. http://127.0.0.1:8000 (unset: AWS)
+  TABLE_PREFIX         tables <prefix>-events and <prefix>-views (default "bookstore")
+  EVENTS_TABLE         the events table, overriding the prefix
+  VIEWS_TABLE          the views table, overriding the prefix
+  REDIS_URL            default redis://127.0.0.1:6379 (rediss://user:token@host:port for ElastiCache)
+  REDIS_PREFIX         key prefix of the Redis read models (default none)
+  OPENSEARCH_URL       default http://127.0.0.1:9200
+  OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD   when the domain asks for them
+  OPENSEARCH_INDEX     the book search index (default "books")
 Exit codes: 0 done, 1 failed, 2 bad usage.`;
 
 export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): CliConfig => {
-  const names = tableNames(env.BOOKSTORE_TABLE_PREFIX ?? "bookstore");
+  const names = tableNames(env.TABLE_PREFIX || "bookstore");
+  const [username, password] = [env.OPENSEARCH_USERNAME, env.OPENSEARCH_PASSWORD];
   return {
-    ...(env.BOOKSTORE_DYNAMODB_ENDPOINT === undefined ? {} : { dynamoDbEndpoint: env.BOOKSTORE_DYNAMODB_ENDPOINT }),
-    eventsTable: env.BOOKSTORE_EVENTS_TABLE ?? names.events,
-    viewsTable: env.BOOKSTORE_VIEWS_TABLE ?? names.views,
-    redisUrl: env.BOOKSTORE_REDIS_URL ?? "redis://127.0.0.1:6379",
-    redisPrefix: env.BOOKSTORE_REDIS_PREFIX ?? "",
-    openSearchUrl: env.BOOKSTORE_OPENSEARCH_URL ?? "http://127.0.0.1:9200",
-    searchIndex: env.BOOKSTORE_SEARCH_INDEX ?? "books",
+    ...(env.DYNAMODB_ENDPOINT ? { dynamoDbEndpoint: env.DYNAMODB_ENDPOINT } : {}),
+    eventsTable: env.EVENTS_TABLE || names.events,
+    viewsTable: env.VIEWS_TABLE || names.views,
+    redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
+    redisPrefix: env.REDIS_PREFIX ?? "",
+    openSearchUrl: env.OPENSEARCH_URL || "http://127.0.0.1:9200",
+    ...(username && password ? { openSearchAuth: { username, password } } : {}),
+    searchIndex: env.OPENSEARCH_INDEX || "books",
   };
 };
 
@@ -72,7 +77,7 @@ export const createContext = (config: CliConfig): CliContext => {
       views: { client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName: config.viewsTable },
       redis: redisWithPrefix(config.redisPrefix),
       // The OpenSearch client connects on first request, so commands that never search never touch it.
-      search: { client: new Client({ node: config.openSearchUrl }), index: config.searchIndex },
+      search: { client: new Client({ node: config.openSearchUrl, ...(config.openSearchAuth === undefined ? {} : { auth: config.openSearchAuth }) }), index: config.searchIndex },
       // Replaying history must not announce old orders to other systems again: the CLI's bus publishes nothing.
       integration: { bus: { publish: async () => {} }, stockLowThreshold: 5 },
     },

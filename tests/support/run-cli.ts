@@ -22,13 +22,13 @@ export interface CliRun {
 
 const env = (target?: CliTarget): NodeJS.ProcessEnv => ({
   ...process.env,
-  BOOKSTORE_DYNAMODB_ENDPOINT: target?.dynamoDbEndpoint ?? inject("dynamoDbEndpoint"),
-  BOOKSTORE_REDIS_URL: inject("redisUrl"),
-  BOOKSTORE_OPENSEARCH_URL: inject("openSearchUrl"),
-  ...(target?.searchIndex === undefined ? {} : { BOOKSTORE_SEARCH_INDEX: target.searchIndex }),
+  DYNAMODB_ENDPOINT: target?.dynamoDbEndpoint ?? inject("dynamoDbEndpoint"),
+  REDIS_URL: inject("redisUrl"),
+  OPENSEARCH_URL: inject("openSearchUrl"),
+  ...(target?.searchIndex === undefined ? {} : { OPENSEARCH_INDEX: target.searchIndex }),
   ...(target === undefined
-    ? { BOOKSTORE_EVENTS_TABLE: "no-such-events", BOOKSTORE_VIEWS_TABLE: "no-such-views" }
-    : { BOOKSTORE_EVENTS_TABLE: target.eventsTable, BOOKSTORE_VIEWS_TABLE: target.viewsTable, BOOKSTORE_REDIS_PREFIX: target.redisPrefix }),
+    ? { EVENTS_TABLE: "no-such-events", VIEWS_TABLE: "no-such-views" }
+    : { EVENTS_TABLE: target.eventsTable, VIEWS_TABLE: target.viewsTable, REDIS_PREFIX: target.redisPrefix }),
 });
 
 /** Starts `bookstore <args>` as its own process, exactly as an operator runs it. */
