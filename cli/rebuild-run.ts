@@ -59,7 +59,6 @@ export interface RebuildSummary {
   readonly seconds: number;
 }
 
-
 /** Most catch-up passes before the switch; each is shorter than the one before it unless writes outpace the replay. */
 const CATCH_UP_PASSES = 5;
 /** A pass that read fewer events than this is close enough to switch on. */
