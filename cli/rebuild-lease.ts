@@ -1,19 +1,21 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isLeft } from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { PathReporter } from "io-ts/lib/PathReporter.js";
 import { ulid } from "ulid";
 import type { ViewsPort } from "../projections/index.js";
 
 /** How long a rebuild's claim lasts without renewal: a rebuild killed outright holds the projection no longer. */
 export const REBUILD_LEASE_MS = 30_000;
 
-/** The generation a rebuild builds, from which, and who holds it now. */
-export interface BuildingRecord {
-  readonly generation: number;
-  readonly from: number;
-  readonly startedAt: string;
-  readonly owner?: string;
-  readonly leaseUntil?: number;
-}
+/** Who holds the rebuild of a projection now and until when; and, once recorded, which generation it builds from which. */
+const BuildingRecord = t.intersection([
+  t.partial({ owner: t.string, leaseUntil: t.number }),
+  t.partial({ generation: t.number, from: t.number, startedAt: t.string }),
+]);
+type BuildingRecord = t.TypeOf<typeof BuildingRecord>;
+type HalfBuilt = Required<Pick<BuildingRecord, "generation" | "from">>;
 
 /** Another rebuild of the same projection holds it: two would write one generation and drop each other's work. */
 export class RebuildInProgress extends Error {
@@ -28,12 +30,17 @@ export class RebuildInProgress extends Error {
 
 const buildingKey = (projection: string) => ({ pk: `generation#${projection}`, sk: "building" });
 
-export const readBuildingRecord = async ({ client, tableName }: ViewsPort, projection: string): Promise<BuildingRecord | undefined> =>
-  (await client.send(new GetCommand({ TableName: tableName, Key: buildingKey(projection), ConsistentRead: true }))).Item as BuildingRecord | undefined;
+const readBuildingRecord = async ({ client, tableName }: ViewsPort, projection: string): Promise<BuildingRecord | undefined> => {
+  const item = (await client.send(new GetCommand({ TableName: tableName, Key: buildingKey(projection), ConsistentRead: true }))).Item;
+  if (item === undefined) return undefined;
+  const decoded = BuildingRecord.decode(item);
+  if (isLeft(decoded)) throw new Error(`the rebuild record of ${projection} does not decode: ${PathReporter.report(decoded).join("; ")}`);
+  return decoded.right;
+};
 
 export interface RebuildLease {
   /** The record as the claim found it: a generation half built by an earlier run, if any. */
-  readonly found: BuildingRecord | undefined;
+  readonly found: HalfBuilt | undefined;
   /** Records which generation this run builds, from which. */
   readonly building: (building: { readonly generation: number; readonly from: number; readonly startedAt: string }) => Promise<void>;
   /** Throws if the claim was lost (renewals failed until it lapsed, or another run took it). */
@@ -77,16 +84,25 @@ export const takeRebuildLease = async (
     throw new RebuildInProgress(projection, new Date(held?.leaseUntil ?? now()));
   }
   const record = await readBuildingRecord(views, projection);
-  const found = record?.generation === undefined ? undefined : record;
+  const found = record?.generation === undefined || record.from === undefined ? undefined : { generation: record.generation, from: record.from };
 
-  const ifOwner = { ConditionExpression: "#owner = :owner", ExpressionAttributeNames: names };
+  /** An update of the record that holds only while this run owns the claim. */
+  const asOwner = (update: string, values: Record<string, unknown>, attributeNames: Record<string, string> = {}) =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: buildingKey(projection),
+        UpdateExpression: update,
+        ConditionExpression: "#owner = :owner",
+        ExpressionAttributeNames: { ...names, ...attributeNames },
+        ExpressionAttributeValues: { ...values, ":owner": owner },
+      }),
+    );
   let lost = false;
   const renew = async () => {
     const until = now() + leaseMs;
     try {
-      await client.send(
-        new UpdateCommand({ TableName: tableName, Key: buildingKey(projection), UpdateExpression: "SET leaseUntil = :until", ...ifOwner, ExpressionAttributeValues: { ":until": until, ":owner": owner } }),
-      );
+      await asOwner("SET leaseUntil = :until", { ":until": until });
       heldUntil = until;
     } catch (e) {
       // A failed renewal is not yet a lost claim: the next one may succeed before it lapses.
@@ -101,29 +117,28 @@ export const takeRebuildLease = async (
   return {
     found,
     building: async ({ generation, from, startedAt }) => {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: buildingKey(projection),
-          UpdateExpression: "SET generation = :g, #from = :f, startedAt = :s",
-          ...ifOwner,
-          ExpressionAttributeNames: { ...names, "#from": "from" },
-          ExpressionAttributeValues: { ":g": generation, ":f": from, ":s": startedAt, ":owner": owner },
-        }),
-      );
+      await asOwner("SET generation = :g, #from = :f, startedAt = :s", { ":g": generation, ":f": from, ":s": startedAt }, { "#from": "from" });
     },
     assertHeld: () => {
       if (lost || now() >= heldUntil) throw new Error(`the rebuild of ${projection} lost its claim (another run may hold it now); nothing was switched or dropped after that`);
     },
     release: async () => {
       clearInterval(timer);
-      await client
-        .send(new UpdateCommand({ TableName: tableName, Key: buildingKey(projection), UpdateExpression: "REMOVE #owner, leaseUntil", ...ifOwner, ExpressionAttributeValues: { ":owner": owner } }))
-        .catch(ignoreLost);
+      await asOwner("REMOVE #owner, leaseUntil", {}).catch(ignoreLost);
     },
     finish: async () => {
       clearInterval(timer);
-      await client.send(new DeleteCommand({ TableName: tableName, Key: buildingKey(projection), ...ifOwner, ExpressionAttributeValues: { ":owner": owner } })).catch(ignoreLost);
+      await client
+        .send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: buildingKey(projection),
+            ConditionExpression: "#owner = :owner",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ":owner": owner },
+          }),
+        )
+        .catch(ignoreLost);
     },
   };
 };
