@@ -26,7 +26,7 @@ export const reportCommand = (context: () => CliContext): Command =>
       .action(async (flags: { from: string; to: string; csv?: boolean }) => {
         if (flags.from > flags.to) throw new UsageError("--from is after --to");
         if (Date.parse(flags.to) - Date.parse(flags.from) > 3660 * 86_400_000) throw new UsageError("at most ten years at a time");
-        const rows = await dailySales(context().ports.views, flags.from, flags.to);
+        const rows = await dailySales(context().ports.redis, flags.from, flags.to);
         process.stdout.write(flags.csv === true ? csv(rows) : table(rows));
       }),
   );

@@ -1,5 +1,5 @@
 import { salesByCategory } from "../../projections/sales-by-category.js";
 import { lambdaProjector } from "./lambda-projector.js";
-import { viewPortsFromEnv } from "./ports-from-env.js";
+import { redisPortsFromEnv, viewPortsFromEnv } from "./ports-from-env.js";
 
-export const handler = lambdaProjector(salesByCategory, viewPortsFromEnv);
+export const handler = lambdaProjector(salesByCategory, () => ({ ...viewPortsFromEnv(), ...redisPortsFromEnv() }));

@@ -1,8 +1,9 @@
+import { Redis } from "ioredis";
 import { ulid } from "ulid";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { streamId } from "../../events/index.js";
 import { createStreamPoller } from "../../local/stream-poller.js";
-import { dailySales, deadLetters, type ViewPorts } from "../../projections/index.js";
+import { dailySales, deadLetters, type RedisPorts, type ViewPorts } from "../../projections/index.js";
 import { salesByCategory } from "../../projections/sales-by-category.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
 import { bookAdded, meta } from "../support/event-store-fixture.js";
@@ -10,7 +11,7 @@ import { documentClient, streamsClient } from "../support/projections-fixture.js
 import { runCli, type CliTarget } from "../support/run-cli.js";
 
 let f: CommandsFixture;
-let ports: ViewPorts;
+let ports: ViewPorts & RedisPorts;
 let target: CliTarget;
 let paidDay: string;
 const bookId = ulid();
@@ -20,8 +21,9 @@ const poll = () =>
 
 beforeAll(async () => {
   f = await freshCommands("cli-dlq");
-  ports = { views: { client: documentClient(f.client), tableName: f.names.views } };
-  target = { eventsTable: f.names.events, viewsTable: f.names.views, redisPrefix: "unused:" };
+  const redisPrefix = `cli-dlq-${ulid()}:`;
+  ports = { views: { client: documentClient(f.client), tableName: f.names.views }, redis: new Redis(inject("redisUrl"), { keyPrefix: redisPrefix }) };
+  target = { eventsTable: f.names.events, viewsTable: f.names.views, redisPrefix };
   // An order of a book the projection has never seen added (its BookAdded comes later, as after a faulty import).
   const line = { bookId, title: "Middlemarch", quantity: 2, unitPriceCents: 1299, lineTotalCents: 2598 };
   const placed = await f.store.append([
@@ -39,6 +41,7 @@ beforeAll(async () => {
   paidDay = placed.right.events[1]!.occurredAt.slice(0, 10);
   await poll();
 }, 300_000);
+afterAll(() => ports.redis.disconnect());
 
 describe("bookstore dlq", () => {
   it("lists the records the projection could not apply", async () => {
@@ -63,7 +66,7 @@ describe("bookstore dlq", () => {
     expect(run.code).toBe(0);
     expect(await deadLetters(ports.views).list("sales-by-category")).toEqual([]);
     const today = paidDay;
-    expect(await dailySales(ports.views, today, today)).toEqual([{ day: today, category: "classics", currency: "EUR", units: 2, revenueCents: 2598 }]);
+    expect(await dailySales(ports.redis, today, today)).toEqual([{ day: today, category: "classics", currency: "EUR", units: 2, revenueCents: 2598 }]);
     const report = await runCli(["report", "sales-by-category", "--from", today, "--to", today, "--csv"], target);
     expect(report.stdout).toBe(`day,category,currency,units,revenue\n${today},classics,EUR,2,25.98\n`);
   }, 120_000);

@@ -98,7 +98,7 @@ describe("bookstore rebuild", () => {
             getInventory(live.views, sampleBook!),
             listOrders(live.views, customers[queries % customers.length]!),
             getCart(live.views, customers[queries % customers.length]!),
-            dailySales(live.views, new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), new Date().toISOString().slice(0, 10)),
+            dailySales(live.redis, new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), new Date().toISOString().slice(0, 10)),
           ]);
           // An empty answer mid-switch would be a failure a shopper sees, not only a thrown error.
           if (best.length === 0) failures.push("bestsellers empty");
