@@ -42,6 +42,13 @@ export interface ReplaySummary extends ReplayProgress {
   readonly seconds: number;
 }
 
+/**
+ * Events per apply call in a replay unless told otherwise (or the projection's live batch is
+ * larger). Live batches are small so that a read model shows a write soon; a replay wants
+ * throughput, and a batch of this size still bounds its memory.
+ */
+export const REPLAY_BATCH_SIZE = 1000;
+
 interface Batch {
   readonly events: StoredEvent[];
   /** The last event id read, matching or not: the checkpoint moves past filtered-out events too. */
@@ -85,7 +92,7 @@ async function* batches(source: AsyncIterable<ReadResult>, wanted: ReadonlySet<s
 export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>): Promise<ReplaySummary> => {
   const { projection, ports, replayId } = options;
   const started = Date.now();
-  const batchSize = options.batchSize ?? projection.batch.batchSize;
+  const batchSize = options.batchSize ?? Math.max(projection.batch.batchSize, REPLAY_BATCH_SIZE);
   const checkpointEvery = options.checkpointEvery ?? 1000;
   const marks = replayCheckpoints(ports.views);
   const resume = options.restart === true || options.dryRun === true ? undefined : await marks.get(projection.name, replayId);

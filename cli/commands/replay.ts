@@ -6,7 +6,7 @@ import { atLiveGeneration } from "../../projections/index.js";
 import type { CliContext } from "../context.js";
 import { eventTypeList, positiveInt, projectionNamed, projectionNames, timeBound } from "../options.js";
 import { progressReporter } from "../progress.js";
-import { runReplay, type ReplaySummary } from "../replay-run.js";
+import { REPLAY_BATCH_SIZE, runReplay, type ReplaySummary } from "../replay-run.js";
 import { stopOnInterrupt } from "../stop-on-interrupt.js";
 
 interface ReplayFlags {
@@ -55,7 +55,7 @@ export const replayCommand = (context: () => CliContext): Command =>
     .option("--dry-run", "read and count what would be applied; write nothing")
     .option("--restart", "ignore the checkpoint and start again from --from")
     .option("--id <replayId>", "name of the checkpoint (default: derived from projection, version and range)")
-    .addOption(new Option("--batch-size <n>", "events per apply call (default: the projection's batch size)").argParser(positiveInt))
+    .addOption(new Option("--batch-size <n>", `events per apply call (default: ${REPLAY_BATCH_SIZE}, or the projection's live batch size if larger)`).argParser(positiveInt))
     .addOption(new Option("--checkpoint-every <n>", "write the checkpoint after this many events read").argParser(positiveInt).default(1000))
     .action(async (name: string, flags: ReplayFlags) => {
       const projection = projectionNamed(name);
