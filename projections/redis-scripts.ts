@@ -121,6 +121,8 @@ elseif kind == 'paid' and redis.call('HEXISTS', KEYS[1], 'paidDay') == 0 and red
   if #unknown > 1 then return unknown end
   add(ARGV[4], redis.call('HGET', KEYS[1], 'currency'), order, 1)
   redis.call('HSET', KEYS[1], 'paidDay', ARGV[4], 'counted', cjson.encode(order))
+  -- What was counted is all a cancellation needs: the lines need not take up memory any longer.
+  redis.call('HDEL', KEYS[1], 'lines')
 elseif kind == 'cancelled' and redis.call('HEXISTS', KEYS[1], 'paidDay') == 1 then
   add(redis.call('HGET', KEYS[1], 'paidDay'), redis.call('HGET', KEYS[1], 'currency'), cjson.decode(redis.call('HGET', KEYS[1], 'counted')), -1)
   redis.call('HDEL', KEYS[1], 'paidDay', 'counted')

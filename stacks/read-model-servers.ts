@@ -5,10 +5,10 @@ export interface ReadModelServers {
 }
 
 /**
- * OpenSearch (the book index) and Redis (the bestseller Top 20) inside one VPC. There is no
- * NAT: functions in the VPC reach DynamoDB through a gateway endpoint, which is free, and
- * everything else they talk to lives in the VPC. Under `sst dev` the functions run on the
- * developer's machine and use the local servers of `npm run servers` instead.
+ * OpenSearch (the book index) and Redis (bestsellers, top-rated, daily sales) inside one VPC.
+ * There is no NAT: functions in the VPC reach DynamoDB through a gateway endpoint, which is
+ * free, and everything else they talk to lives in the VPC. Under `sst dev` the functions run
+ * on the developer's machine and use the local servers of `npm run servers` instead.
  */
 export const readModelServers = (): ReadModelServers => {
   const vpc = new sst.aws.Vpc("Network", { az: 2 });
@@ -28,6 +28,8 @@ export const readModelServers = (): ReadModelServers => {
       },
     },
   });
+  // Not a cluster: the sales script takes back a cancelled sale from the day its order's hash
+  // names, a key it cannot be given in advance, and a cluster refuses such keys.
   const cache = new sst.aws.Redis("Cache", { engine: "valkey", cluster: false, vpc, dev: { host: "localhost", port: 6379 } });
   return { vpc, search, cache };
 };
