@@ -115,13 +115,16 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
   const phase = options.onPhase ?? (() => {});
   const current = await readGeneration(ports.views, projection.name);
   const building = lease.found;
+  // A run that died after its switch left its generation live and the one before undropped.
+  const switched = building !== undefined && building.generation === current && building.from < current ? building : undefined;
   const halfBuilt = building !== undefined && building.generation > current && building.from === current ? building.generation : undefined;
-  const next = halfBuilt ?? current + 1;
+  const from = switched?.from ?? current;
+  const next = switched?.generation ?? halfBuilt ?? current + 1;
   if (halfBuilt !== undefined && options.restart === true) {
     phase("drop", `generation ${halfBuilt}, half built`);
     await dropGeneration(projection, halfBuilt, ports);
   }
-  await lease.building({ generation: next, from: current, startedAt: clock().toISOString() });
+  if (switched === undefined) await lease.building({ generation: next, from, startedAt: clock().toISOString() });
   const target = atGeneration(ports, projection.name, next);
   await projection.prepare?.(target);
 
@@ -137,12 +140,10 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.shouldStop === undefined || !stoppable ? {} : { shouldStop: options.shouldStop }),
     });
-  const resumed = halfBuilt !== undefined && options.restart !== true;
-  phase("replay", `generation ${next} (live: ${current})${resumed ? ", continuing" : ""}`);
-  let replay = await pass(!resumed, true);
-  const summary = (stopped: boolean, dropped?: Dropped, deadLetters?: RebuildSummary["deadLetters"]): RebuildSummary => ({
+  const resumed = switched !== undefined || (halfBuilt !== undefined && options.restart !== true);
+  const summary = (replay: ReplaySummary, stopped: boolean, dropped?: Dropped, deadLetters?: RebuildSummary["deadLetters"]): RebuildSummary => ({
     projection: projection.name,
-    from: current,
+    from,
     to: next,
     replay,
     resumed,
@@ -151,37 +152,49 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
     ...(deadLetters === undefined ? {} : { deadLetters }),
     seconds: (Date.now() - started) / 1000,
   });
-  if (replay.stopped) return summary(true);
 
-  for (let n = 1; n <= CATCH_UP_PASSES; n++) {
-    const before = replay.scanned;
-    phase("catch-up", `pass ${n}`);
-    replay = await pass(false, true);
-    if (replay.stopped) return summary(true);
-    if (replay.scanned - before < CLOSE_ENOUGH) break;
+  if (switched === undefined) {
+    phase("replay", `generation ${next} (live: ${current})${resumed ? ", continuing" : ""}`);
+    let replay = await pass(!resumed, true);
+    if (replay.stopped) return summary(replay, true);
+    for (let n = 1; n <= CATCH_UP_PASSES; n++) {
+      const before = replay.scanned;
+      phase("catch-up", `pass ${n}`);
+      replay = await pass(false, true);
+      if (replay.stopped) return summary(replay, true);
+      if (replay.scanned - before < CLOSE_ENOUGH) break;
+    }
+
+    lease.assertHeld();
+    phase("switch", `generation ${current} → ${next}`);
+    if (!(await switchGeneration(ports.views, projection.name, current, next, clock()))) {
+      throw new Error(`${projection.name}: the live generation is no longer ${current}; another rebuild switched first`);
+    }
+    const stores = projection.stores ?? [];
+    if (stores.includes("cache") && ports.redis !== undefined) await ports.redis.set(redisPointerKey(projection.name), redisPrefixOf(projection.name, next));
+    if (stores.includes("search") && ports.search !== undefined) await moveAlias(ports.search, generationIndexOf(ports.search.index, next));
+    phase("catch-up", "after the switch");
+  } else {
+    // The switch itself is one conditional write, so the pointers may lag only in Redis and the
+    // search alias, which it set after: set again, they are where the views table says.
+    phase("catch-up", `generation ${next} is live; the run that switched to it stopped before dropping generation ${from}`);
+    const stores = projection.stores ?? [];
+    if (stores.includes("cache") && ports.redis !== undefined) await ports.redis.set(redisPointerKey(projection.name), redisPrefixOf(projection.name, next));
+    if (stores.includes("search") && ports.search !== undefined) await moveAlias(ports.search, generationIndexOf(ports.search.index, next));
   }
 
-  lease.assertHeld();
-  phase("switch", `generation ${current} → ${next}`);
-  if (!(await switchGeneration(ports.views, projection.name, current, next, clock()))) {
-    throw new Error(`${projection.name}: the live generation is no longer ${current}; another rebuild switched first`);
-  }
-  const stores = projection.stores ?? [];
-  if (stores.includes("cache") && ports.redis !== undefined) await ports.redis.set(redisPointerKey(projection.name), redisPrefixOf(projection.name, next));
-  if (stores.includes("search") && ports.search !== undefined) await moveAlias(ports.search, generationIndexOf(ports.search.index, next));
-
-  phase("catch-up", "after the switch");
-  replay = await pass(false, false);
+  // Its replay checkpoint is kept until the end, so a pass here reads only what came after it.
+  await pass(false, false);
   phase("grace", `${Math.max(options.graceMs, READER_POINTER_TTL_MS)} ms`);
   await sleep(Math.max(options.graceMs, READER_POINTER_TTL_MS));
-  replay = await pass(false, false);
+  const replay = await pass(false, false);
 
   lease.assertHeld();
-  phase("drop", `generation ${current}`);
-  const dropped = await dropGeneration(projection, current, ports);
+  phase("drop", `generation ${from}`);
+  const dropped = await dropGeneration(projection, from, ports);
   // A live batch that met the new generation before the catch-up filled it in (an event whose
   // predecessor came just before the switch) may have been dead-lettered. The catch-up has
   // applied every event since, so such a letter is now a no-op: redriving clears it.
   const deadLetters = await redrive(projection, ports, clock);
-  return summary(false, dropped, deadLetters);
+  return summary(replay, false, dropped, deadLetters);
 };

@@ -237,6 +237,36 @@ describe("bookstore rebuild", () => {
     expect(await readGeneration(live.views, projection.name)).toBe(from + 1);
   }, 300_000);
 
+  it("killed after its switch, a rebuild is finished by the next run: the old generation is dropped, not left behind", async () => {
+    const projection = projections.find((p) => p.name === "book-search")!;
+    const from = await readGeneration(live.views, projection.name);
+    const indexOf = (generation: number) => `${target.searchIndex!}-g${generation}`;
+    const killedInGrace = runRebuild({
+      projection,
+      store: f.store,
+      ports: live,
+      graceMs: 1000,
+      onPhase: (phase) => {
+        if (phase === "grace") throw new Error("killed in the grace period");
+      },
+    });
+    await expect(killedInGrace).rejects.toThrow(/killed in the grace period/);
+    expect(await readGeneration(live.views, projection.name)).toBe(from + 1);
+    expect((await search.indices.exists({ index: indexOf(from) })).body).toBe(true);
+
+    const run = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 });
+    expect(run).toMatchObject({ stopped: false, resumed: true, from, to: from + 1, dropped: { index: indexOf(from) } });
+    expect(await readGeneration(live.views, projection.name)).toBe(from + 1);
+    expect((await search.indices.exists({ index: indexOf(from) })).body).toBe(false);
+    const behindAlias = Object.keys((await search.indices.getAlias({ name: target.searchIndex! })).body as Record<string, unknown>);
+    expect(behindAlias).toEqual([indexOf(from + 1)]);
+    expect((await searchBooks(live, { limit: 5 })).books.length).toBeGreaterThan(0);
+
+    // Finished means finished: the run after that builds the next generation.
+    const after = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 });
+    expect(after).toMatchObject({ resumed: false, from: from + 1, to: from + 2 });
+  }, 300_000);
+
   it("refuses to rebuild a projection that publishes to other systems", async () => {
     const run = await runCli(["rebuild", "integration-events"], target);
     expect(run.code).toBe(2);
