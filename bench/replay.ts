@@ -3,7 +3,7 @@
 // projections that read books and orders (Redis, DynamoDB views, the integration bus), beside
 // the raw rate of reading the same events with readAll alone, and each one's peak memory at the
 // largest size against the smallest. Each size runs in fresh tables on the same servers.
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Redis } from "ioredis";
 import { parseArgs } from "node:util";
@@ -18,7 +18,7 @@ import { integrationEvents } from "../projections/integration-events.js";
 import { orderHistory } from "../projections/order-history.js";
 import { salesByCategory } from "../projections/sales-by-category.js";
 import type { IntegrationPorts, Projection, RedisPorts, ViewPorts } from "../projections/index.js";
-import { createEventStore, eventsTable, tableNames, viewsTable, type EventStore, type NewEvent } from "../store/index.js";
+import { createDynamoDbClient, createEventStore, eventsTable, tableNames, viewsTable, type EventStore, type NewEvent } from "../store/index.js";
 import { freePort } from "./measure.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -136,7 +136,7 @@ try {
   const peaks = new Map<string, Map<number, number>>();
   const peak = (what: string, size: number, mb: number) => peaks.set(what, (peaks.get(what) ?? new Map<number, number>()).set(size, mb));
   for (const size of sizes) {
-    const client = new DynamoDBClient(localAwsConfig(servers.dynamoDbEndpoint));
+    const client = createDynamoDbClient(localAwsConfig(servers.dynamoDbEndpoint));
     const names = tableNames(`bench-replay-${size}-${Date.now()}`);
     // The events table without its stream: nothing here reads the stream, and DynamoDB Local
     // keeps every stream record beside the table, which made the load a third slower.

