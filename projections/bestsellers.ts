@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { idOf, type StoredEvent } from "../events/index.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { RedisPorts, ViewPorts } from "./ports.js";
-import { withScripts } from "./redis-scripts.js";
+import { runScripts } from "./redis-scripts.js";
 import { throwFirstEarly } from "./stream-view.js";
 import { liveRedisPrefix } from "./generations.js";
 
@@ -36,13 +36,13 @@ export const bestsellers: Projection<ViewPorts & RedisPorts> = {
   stores: ["cache"],
   keys: { redis: [bestsellersKey, orderKey("*")] },
   apply: async (events, { redis, redisKeyPrefix = "" }) => {
-    const r = withScripts(redis);
-    // All sent at once: one connection runs them in the order sent, so each order's events
+    // One pipeline: the connection runs the scripts in the order sent, so each order's events
     // still land in sequence, without a round trip each.
-    const outcomes = await Promise.all(
+    const outcomes = await runScripts(
+      redis,
       events.map((e) => {
         const lines = e.type === "OrderPlaced" ? JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity])) : "";
-        return r.projectOrderEvent(redisKeyPrefix + orderKey(idOf(e.streamId)), redisKeyPrefix + bestsellersKey, e.version, kindOf(e), lines);
+        return ["projectOrderEvent", redisKeyPrefix + orderKey(idOf(e.streamId)), redisKeyPrefix + bestsellersKey, e.version, kindOf(e), lines] as const;
       }),
     );
     throwFirstEarly(events, outcomes);

@@ -147,6 +147,11 @@ interface Scripts {
   projectSale(order: string, categories: string, version: number, eventId: string, kind: string, a: string, b: string, dayKeys: string): Promise<number | (number | string)[]>;
 }
 
+/** One script call: the script's name, then its keys and arguments. */
+export type ScriptCall = { [K in keyof Scripts]: readonly [K, ...Parameters<Scripts[K]>] }[keyof Scripts];
+/** What the scripts answer. */
+export type ScriptReply = Awaited<ReturnType<Scripts[keyof Scripts]>>;
+
 const defined = new WeakSet<Redis>();
 
 /** The client with the scripts defined on it (ioredis runs them by SHA, loading them when Redis lacks them). */
@@ -159,4 +164,25 @@ export const withScripts = (redis: Redis): Redis & Scripts => {
     defined.add(redis);
   }
   return redis as Redis & Scripts;
+};
+
+type ScriptPipeline = { readonly [K in keyof Scripts]: (...args: Parameters<Scripts[K]>) => unknown } & {
+  exec(): Promise<[Error | null, unknown][] | null>;
+};
+
+/**
+ * Runs a batch's script calls as one pipeline, in the order given: one write to the socket
+ * instead of one per call (those writes were a tenth of a replay's CPU), still one round trip,
+ * and each script still atomic on its own. A call that Redis refuses is a fault, not an
+ * outcome, and throws.
+ */
+export const runScripts = async (redis: Redis, calls: readonly ScriptCall[]): Promise<ScriptReply[]> => {
+  if (calls.length === 0) return [];
+  const pipeline = withScripts(redis).pipeline() as unknown as ScriptPipeline;
+  for (const [name, ...args] of calls) (pipeline[name] as (...a: unknown[]) => unknown)(...args);
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([error, reply]) => {
+    if (error !== null) throw error;
+    return reply as ScriptReply;
+  });
 };

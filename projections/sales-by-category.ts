@@ -3,7 +3,7 @@ import { idOf, type StoredEvent } from "../events/index.js";
 import { liveRedisPrefix } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { RedisPorts, ViewPorts } from "./ports.js";
-import { withScripts } from "./redis-scripts.js";
+import { runScripts, type ScriptCall } from "./redis-scripts.js";
 import { EventOutOfOrder } from "./stream-view.js";
 
 /**
@@ -35,21 +35,22 @@ const categoryOf = (e: StoredEvent): string | undefined => (e.type === "BookAdde
 /** The script's answer: 1 applied, 0 a repeat, -1 early, or `[-2, bookId, …]` books of no known category. */
 type Outcome = number | readonly (number | string)[];
 
-const send = (r: ReturnType<typeof withScripts>, e: StoredEvent, prefix: string, dayKeys: string): Promise<Outcome> => {
+/** The script call an event makes, or none when it changes nothing here (a book's details without a category). */
+const callFor = (e: StoredEvent, prefix: string, dayKeys: string): ScriptCall | undefined => {
   const category = categoryOf(e);
-  if (category !== undefined) return r.recordBookCategory(prefix + categoriesKey, idOf(e.streamId), e.eventId, category);
-  if (e.type === "BookAdded" || e.type === "BookDetailsChanged") return Promise.resolve(1);
+  if (category !== undefined) return ["recordBookCategory", prefix + categoriesKey, idOf(e.streamId), e.eventId, category];
+  if (e.type === "BookAdded" || e.type === "BookDetailsChanged") return undefined;
   const order = [prefix + orderKey(idOf(e.streamId)), prefix + categoriesKey, e.version, e.eventId] as const;
   switch (e.type) {
     case "OrderPlaced":
-      return r.projectSale(...order, "placed", e.data.currency, JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity, l.lineTotalCents])), dayKeys);
+      return ["projectSale", ...order, "placed", e.data.currency, JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity, l.lineTotalCents])), dayKeys];
     case "OrderPaid":
-      return r.projectSale(...order, "paid", e.occurredAt.slice(0, 10), "", dayKeys);
+      return ["projectSale", ...order, "paid", e.occurredAt.slice(0, 10), "", dayKeys];
     case "OrderCancelled":
-      return r.projectSale(...order, "cancelled", "", "", dayKeys);
+      return ["projectSale", ...order, "cancelled", "", "", dayKeys];
     default:
       // Still recorded, so the order's version moves on and later events are not held back.
-      return r.projectSale(...order, "other", "", "", dayKeys);
+      return ["projectSale", ...order, "other", "", "", dayKeys];
   }
 };
 
@@ -70,13 +71,15 @@ export const salesByCategory: Projection<ViewPorts & RedisPorts> = {
   stores: ["cache"],
   keys: { redis: [categoriesKey, orderKey("*"), `${dayPrefix}*`] },
   apply: async (events, { redis, redisKeyPrefix = "" }) => {
-    const r = withScripts(redis);
     // The script names a day's key itself (a cancellation's day is in the order's hash), so it
     // needs the whole key, with the client's own prefix too.
     const dayKeys = (redis.options.keyPrefix ?? "") + redisKeyPrefix + dayPrefix;
-    // All sent at once: one connection runs them in the order sent, so a book's category
+    // One pipeline: the connection runs the scripts in the order sent, so a book's category
     // change and the orders around it land in sequence, without a round trip each.
-    const outcomes = await Promise.all(events.map((e) => send(r, e, redisKeyPrefix, dayKeys)));
+    const calls = events.map((e) => callFor(e, redisKeyPrefix, dayKeys));
+    const replies = await runScripts(redis, calls.filter((c) => c !== undefined));
+    let next = 0;
+    const outcomes: Outcome[] = calls.map((c) => (c === undefined ? 1 : replies[next++]!));
     throwFirstFailure(events, outcomes);
   },
 };

@@ -15,7 +15,7 @@ export class EventOutOfOrder extends Error {
 }
 
 /** Throws for the first event a Redis script refused as early (-1): the events after it were still applied. */
-export const throwFirstEarly = (events: readonly StoredEvent[], outcomes: readonly number[]): void => {
+export const throwFirstEarly = (events: readonly StoredEvent[], outcomes: readonly unknown[]): void => {
   const early = events.find((_, i) => outcomes[i] === -1);
   if (early !== undefined) throw new EventOutOfOrder(early.streamId, early.version, -1);
 };

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { RedisPorts, ViewPorts } from "./ports.js";
-import { withScripts } from "./redis-scripts.js";
+import { runScripts } from "./redis-scripts.js";
 import { throwFirstEarly } from "./stream-view.js";
 import { liveRedisPrefix } from "./generations.js";
 
@@ -19,13 +19,13 @@ export const topRated: Projection<ViewPorts & RedisPorts> = {
   stores: ["cache"],
   keys: { redis: [topRatedKey, ratingsKey("*")] },
   apply: async (events, { redis, redisKeyPrefix = "" }) => {
-    const r = withScripts(redis);
-    // All sent at once, as bestsellers does: the connection keeps their order.
+    // One pipeline, as bestsellers sends: the connection keeps their order.
     const rated = events.flatMap((e) => (e.type === "BookRated" ? [e] : []));
-    const outcomes = await Promise.all(
+    const outcomes = await runScripts(
+      redis,
       rated.map((e) => {
         const { bookId, customerId, stars, previousStars } = e.data;
-        return r.projectRating(redisKeyPrefix + ratingsKey(bookId), redisKeyPrefix + topRatedKey, e.version, customerId, stars, previousStars === null ? "" : String(previousStars), bookId, MIN_RATINGS);
+        return ["projectRating", redisKeyPrefix + ratingsKey(bookId), redisKeyPrefix + topRatedKey, e.version, customerId, stars, previousStars === null ? "" : String(previousStars), bookId, MIN_RATINGS] as const;
       }),
     );
     throwFirstEarly(rated, outcomes);
