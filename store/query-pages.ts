@@ -2,14 +2,26 @@ import { type AttributeValue, type DynamoDBClient, QueryCommand, type QueryComma
 
 export type Item = Record<string, AttributeValue>;
 
-/** The items of a query, page after page, following `LastEvaluatedKey`; one page in memory. */
-export async function* queryItems(client: DynamoDBClient, input: QueryCommandInput): AsyncGenerator<Item> {
-  let start = input.ExclusiveStartKey;
-  do {
-    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+/**
+ * The items of a query, page after page, following `LastEvaluatedKey`: one page in memory. With
+ * `readAhead`, for callers that read to the end, the next page is asked for as soon as a page
+ * arrives, so the server reads it while the caller works through this one: two pages in memory.
+ */
+export async function* queryItems(client: DynamoDBClient, input: QueryCommandInput, { readAhead = false } = {}): AsyncGenerator<Item> {
+  const query = (start: QueryCommandInput["ExclusiveStartKey"]) => client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+  let pending = query(input.ExclusiveStartKey);
+  for (;;) {
+    const page = await pending;
+    const start = page.LastEvaluatedKey;
+    if (start !== undefined && readAhead) {
+      pending = query(start);
+      // Awaited on the next turn; until then a failure must not count as unhandled.
+      pending.catch(() => undefined);
+    }
     yield* page.Items ?? [];
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+    if (start === undefined) return;
+    if (!readAhead) pending = query(start);
+  }
 }
 
 /** A key condition on the sort key `#sk` between two inclusive, optional ends. */

@@ -23,14 +23,41 @@ const shardItems = (deps: ReadAllDeps, hour: number, shard: number, from: string
     ExpressionAttributeNames: { "#pk": pk, ...(range.expr === "" ? {} : { "#sk": sk }) },
     ExpressionAttributeValues: { ":bucket": { S: bucketKey(hour, shard) }, ...range.values },
     Limit: pageSize,
-  });
+  }, { readAhead: true });
+};
+
+/**
+ * `source`, already asked for its first item: the next hour's first pages are read while the
+ * caller still works through this hour's, instead of after.
+ */
+const startedEarly = <T>(source: AsyncIterable<T>): AsyncIterable<T> => {
+  const iterator = source[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | undefined = iterator.next();
+  // Awaited when this hour's turn comes; until then a failure must not count as unhandled.
+  first.catch(() => undefined);
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const head = first ?? iterator.next();
+        first = undefined;
+        return head;
+      },
+      return: async () => {
+        first = undefined;
+        return (await iterator.return?.()) ?? { done: true, value: undefined };
+      },
+    }),
+  };
 };
 
 const eventIdOf = (item: Item): string => item[keys.byTime.sk]?.S ?? "";
 
 /**
  * Every event in ULID order: the registered hours one after another, and within an hour the
- * shards merged by eventId. Only one page per shard is held at a time.
+ * shards merged by eventId. Memory stays bounded whatever the history's length: at most two
+ * pages per shard of this hour (the next one is read ahead) and the first pages of the next
+ * hour, which are read while this one is worked through, so the server and the caller do not
+ * wait for each other at every hour.
  */
 export async function* readAll(deps: ReadAllDeps, options: ReadAllOptions = {}): AsyncGenerator<ReadResult> {
   const from = options.from === undefined ? undefined : ulidBound(options.from);
@@ -39,12 +66,27 @@ export async function* readAll(deps: ReadAllDeps, options: ReadAllOptions = {}):
     from === undefined ? undefined : hourOfId(from),
     to === undefined ? undefined : hourOfId(to),
   );
-  for await (const { hour, shards: count } of hours) {
-    const shards = Array.from({ length: count }, (_, shard) => shardItems(deps, hour, shard, from, to, options.pageSize));
-    for await (const item of mergeSorted(shards, eventIdOf)) {
-      // The key condition includes its upper end; `to` is exclusive.
-      if (to !== undefined && eventIdOf(item) >= to) continue;
-      yield decodeEventItem(unmarshall(item));
+  const startHour = ({ hour, shards: count }: { readonly hour: number; readonly shards: number }) =>
+    Array.from({ length: count }, (_, shard) => startedEarly(shardItems(deps, hour, shard, from, to, options.pageSize)));
+  const hourList = hours[Symbol.asyncIterator]();
+  let listed = await hourList.next();
+  let current = listed.done === true ? undefined : startHour(listed.value);
+  let upcoming: AsyncIterable<Item>[] | undefined;
+  try {
+    while (current !== undefined) {
+      listed = await hourList.next();
+      upcoming = listed.done === true ? undefined : startHour(listed.value);
+      for await (const item of mergeSorted(current, eventIdOf)) {
+        // The key condition includes its upper end; `to` is exclusive.
+        if (to !== undefined && eventIdOf(item) >= to) continue;
+        yield decodeEventItem(unmarshall(item));
+      }
+      current = upcoming;
+      upcoming = undefined;
     }
+  } finally {
+    // A caller that stops early leaves the next hour begun: its queries are let go.
+    await Promise.all((upcoming ?? []).map((source) => source[Symbol.asyncIterator]().return?.()));
+    await hourList.return?.();
   }
 }

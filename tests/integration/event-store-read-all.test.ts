@@ -66,5 +66,18 @@ describe("readAll", () => {
     expect(idsOf(await collect(f.store.readAll({ from: a, to: b })))).toEqual(sorted.slice(1234, 7890));
     expect(idsOf(await collect(f.store.readAll({ from: b })))).toEqual(sorted.slice(7890));
   });
+
+  it("a reader that stops part-way (pages and the next hour already read ahead) stops cleanly, and the next read is whole", async () => {
+    const sorted = [...written].sort();
+    for (const stopAt of [1, 777, 2500]) {
+      const seen: string[] = [];
+      for await (const result of f.store.readAll({ pageSize: 100 })) {
+        seen.push(...idsOf([result]));
+        if (seen.length === stopAt) break;
+      }
+      expect(seen).toEqual(sorted.slice(0, stopAt));
+    }
+    expect(idsOf(await collect(f.store.readAll({ pageSize: 100 })))).toEqual(sorted);
+  });
 });
 
