@@ -152,6 +152,12 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
     ...(deadLetters === undefined ? {} : { deadLetters }),
     seconds: (Date.now() - started) / 1000,
   });
+  /** Readers of Redis and of the search index follow pointers of their own, set after the projector's. */
+  const pointReadersAtNext = async () => {
+    const stores = projection.stores ?? [];
+    if (stores.includes("cache") && ports.redis !== undefined) await ports.redis.set(redisPointerKey(projection.name), redisPrefixOf(projection.name, next));
+    if (stores.includes("search") && ports.search !== undefined) await moveAlias(ports.search, generationIndexOf(ports.search.index, next));
+  };
 
   if (switched === undefined) {
     phase("replay", `generation ${next} (live: ${current})${resumed ? ", continuing" : ""}`);
@@ -170,17 +176,13 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
     if (!(await switchGeneration(ports.views, projection.name, current, next, clock()))) {
       throw new Error(`${projection.name}: the live generation is no longer ${current}; another rebuild switched first`);
     }
-    const stores = projection.stores ?? [];
-    if (stores.includes("cache") && ports.redis !== undefined) await ports.redis.set(redisPointerKey(projection.name), redisPrefixOf(projection.name, next));
-    if (stores.includes("search") && ports.search !== undefined) await moveAlias(ports.search, generationIndexOf(ports.search.index, next));
+    await pointReadersAtNext();
     phase("catch-up", "after the switch");
   } else {
     // The switch itself is one conditional write, so the pointers may lag only in Redis and the
     // search alias, which it set after: set again, they are where the views table says.
     phase("catch-up", `generation ${next} is live; the run that switched to it stopped before dropping generation ${from}`);
-    const stores = projection.stores ?? [];
-    if (stores.includes("cache") && ports.redis !== undefined) await ports.redis.set(redisPointerKey(projection.name), redisPrefixOf(projection.name, next));
-    if (stores.includes("search") && ports.search !== undefined) await moveAlias(ports.search, generationIndexOf(ports.search.index, next));
+    await pointReadersAtNext();
   }
 
   // Its replay checkpoint is kept until the end, so a pass here reads only what came after it.
