@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import type { ProjectionPorts } from "../projections/index.js";
-import { createDynamoDbClient, createEventStore, dynamoDbLocalRetry, tableNames, type EventStore } from "../store/index.js";
+import { createEventStore, dynamoDbClientFor, tableNames, type EventStore } from "../store/index.js";
 
 /** Where the CLI finds the store and the read models; every value comes from the environment. */
 export interface CliConfig {
@@ -59,10 +59,7 @@ export interface CliContext {
 
 /** Clients are made on first use, so `--help` and usage errors never touch a server. */
 export const createContext = (config: CliConfig): CliContext => {
-  const aws = config.dynamoDbEndpoint === undefined
-    ? {}
-    : { endpoint: config.dynamoDbEndpoint, region: "localhost", credentials: { accessKeyId: "local", secretAccessKey: "local" }, retryStrategy: dynamoDbLocalRetry(12) };
-  const dynamo = createDynamoDbClient(aws);
+  const dynamo = dynamoDbClientFor(config.dynamoDbEndpoint);
   const redisClients: Redis[] = [];
   const redisWithPrefix = (prefix: string) => {
     const client = new Redis(config.redisUrl, { keyPrefix: prefix, lazyConnect: true, maxRetriesPerRequest: 2 });

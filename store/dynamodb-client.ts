@@ -1,4 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { dynamoDbLocalRetry } from "./dynamodb-local-retry.js";
 
 /**
  * A DynamoDB client as this project makes them. The SDK's logger middleware builds a redacted
@@ -12,3 +13,15 @@ export const createDynamoDbClient = (config: DynamoDBClientConfig = {}): DynamoD
   if (config.logger === undefined) client.middlewareStack.remove("loggerMiddleware");
   return client;
 };
+
+/**
+ * The client an entry point uses: AWS's own configuration when no endpoint is set, else
+ * DynamoDB Local at `endpoint`, which wants some credentials and a region (never real ones)
+ * and, under parallel writers, more patience than AWS needs.
+ */
+export const dynamoDbClientFor = (endpoint: string | undefined, region = "localhost"): DynamoDBClient =>
+  createDynamoDbClient(
+    endpoint === undefined || endpoint === ""
+      ? {}
+      : { endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" }, retryStrategy: dynamoDbLocalRetry(12) },
+  );

@@ -6,4 +6,4 @@ export { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS } from "./append.js";
 export { MAX_ITEM_BYTES, itemSize } from "./item-size.js";
 export { createSnapshotStore, SNAPSHOT_SK, type Snapshot, type SnapshotStore } from "./snapshots.js";
 export { dynamoDbLocalRetry } from "./dynamodb-local-retry.js";
-export { createDynamoDbClient } from "./dynamodb-client.js";
+export { createDynamoDbClient, dynamoDbClientFor } from "./dynamodb-client.js";

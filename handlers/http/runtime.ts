@@ -2,7 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { monotonicFactory } from "ulid";
 import { LocalPaymentGateway } from "../../domain/local-payment-gateway.js";
 import type { PaymentGateway } from "../../domain/payment-gateway.js";
-import { createDynamoDbClient, createEventStore, createSnapshotStore, dynamoDbLocalRetry, type EventStore, type TableNames } from "../../store/index.js";
+import { createEventStore, createSnapshotStore, dynamoDbClientFor, type EventStore, type TableNames } from "../../store/index.js";
 import { createCommandHandler, type CommandHandler } from "../commands/handle.js";
 import type { CommandDeps } from "../commands/deps.js";
 import { createReadModels, readModelConfigFromEnv, type ReadModelConfig, type ReadModels } from "./read-models.js";
@@ -40,14 +40,8 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Runt
   };
 };
 
-const localCredentials = { accessKeyId: "local", secretAccessKey: "local" };
-
 export const createRuntime = (config: RuntimeConfig): Runtime => {
-  const client = createDynamoDbClient(
-    config.dynamoDbEndpoint === undefined
-      ? {}
-      : { endpoint: config.dynamoDbEndpoint, region: process.env.AWS_REGION ?? "localhost", credentials: localCredentials, retryStrategy: dynamoDbLocalRetry(12) },
-  );
+  const client = dynamoDbClientFor(config.dynamoDbEndpoint, process.env.AWS_REGION);
   const store = createEventStore({ client, tableName: config.tables.events });
   const mint = monotonicFactory();
   const newId = () => mint();

@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { eventBridgeBus } from "../../projections/eventbridge-bus.js";
 import type { IntegrationPorts } from "../../projections/integration-bus.js";
 import type { RedisPorts, SearchPorts, ViewPorts } from "../../projections/ports.js";
-import { createDynamoDbClient, dynamoDbLocalRetry } from "../../store/index.js";
+import { dynamoDbClientFor } from "../../store/index.js";
 
 /**
  * A projector's ports from plain environment variables, the names SST sets on each function:
@@ -22,11 +22,7 @@ const required = (env: Env, name: string): string => {
 /** `VIEWS_TABLE`; `DYNAMODB_ENDPOINT` only off AWS (DynamoDB Local). */
 export const viewPortsFromEnv = (env: Env = process.env): ViewPorts => {
   const endpoint = env.DYNAMODB_ENDPOINT;
-  const client = createDynamoDbClient(
-    endpoint
-      ? { endpoint, region: env.AWS_REGION ?? "localhost", credentials: { accessKeyId: "local", secretAccessKey: "local" }, retryStrategy: dynamoDbLocalRetry(12) }
-      : {},
-  );
+  const client = dynamoDbClientFor(endpoint, env.AWS_REGION);
   return {
     views: {
       client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
