@@ -3,6 +3,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import type { ProjectionPorts } from "../projections/index.js";
+import type { ReplayReader } from "./replay-batches.js";
+import { readInReaderThread } from "./replay-reader-thread.js";
 import { createEventStore, dynamoDbClientFor, tableNames, type EventStore } from "../store/index.js";
 
 /** Where the CLI finds the store and the read models; every value comes from the environment. */
@@ -53,6 +55,8 @@ export interface CliContext {
   readonly config: CliConfig;
   readonly dynamo: DynamoDBClient;
   readonly store: EventStore;
+  /** How replays and rebuilds read history: in a reader thread beside the one that applies it. */
+  readonly readHistory: ReplayReader;
   readonly ports: ProjectionPorts;
   close(): Promise<void>;
 }
@@ -70,6 +74,7 @@ export const createContext = (config: CliConfig): CliContext => {
     config,
     dynamo,
     store: createEventStore({ client: dynamo, tableName: config.eventsTable }),
+    readHistory: readInReaderThread({ ...(config.dynamoDbEndpoint === undefined ? {} : { dynamoDbEndpoint: config.dynamoDbEndpoint }), eventsTable: config.eventsTable }),
     ports: {
       views: { client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName: config.viewsTable },
       redis: redisWithPrefix(config.redisPrefix),

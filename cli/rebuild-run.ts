@@ -12,10 +12,10 @@ import {
   type Projection,
   type ViewPorts,
 } from "../projections/index.js";
-import type { EventStore } from "../store/index.js";
 import { dropGeneration, type Dropped } from "./drop-generation.js";
 import { takeRebuildLease, type RebuildLease } from "./rebuild-lease.js";
 import { redrive } from "./redrive.js";
+import type { ReplayReader } from "./replay-batches.js";
 import { runReplay, type ReplayProgress, type ReplaySummary } from "./replay-run.js";
 import { UsageError } from "./usage-error.js";
 
@@ -25,7 +25,8 @@ export type RebuildPhase = "replay" | "catch-up" | "switch" | "grace" | "drop";
 
 export interface RebuildOptions<P extends RebuildPorts> {
   readonly projection: Projection<P>;
-  readonly store: EventStore;
+  /** How its replays read history. */
+  readonly read: ReplayReader;
   /** The ports as configured (the rebuild finds the generations from them). */
   readonly ports: P;
   /**
@@ -133,7 +134,7 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
   const pass = (restart: boolean, stoppable: boolean) =>
     runReplay({
       projection,
-      store: options.store,
+      read: options.read,
       ports: target,
       replayId,
       restart,

@@ -1,13 +1,13 @@
-import { isLeft } from "fp-ts/lib/Either.js";
 import { decodeTime } from "ulid";
-import type { EventType, StoredEvent } from "../events/index.js";
+import type { EventType } from "../events/index.js";
 import type { Projection, ViewPorts } from "../projections/index.js";
-import type { EventStore, ReadResult } from "../store/index.js";
+import type { ReplayBatch, ReplayReader } from "./replay-batches.js";
 import { replayCheckpoints, type ReplayCheckpoint } from "./replay-checkpoints.js";
 
 export interface ReplayOptions<P extends ViewPorts> {
   readonly projection: Projection<P>;
-  readonly store: EventStore;
+  /** Reads history into batches: `readInThisThread(store)`, or `readInReaderThread(target)`. */
+  readonly read: ReplayReader;
   /** Where the projection writes; its views table also keeps the replay's checkpoint. */
   readonly ports: P;
   readonly from?: string;
@@ -49,40 +49,6 @@ export interface ReplaySummary extends ReplayProgress {
  */
 export const REPLAY_BATCH_SIZE = 1000;
 
-interface Batch {
-  readonly events: StoredEvent[];
-  /** The last event id read, matching or not: the checkpoint moves past filtered-out events too. */
-  readonly upTo?: string;
-  readonly scanned: number;
-  readonly undecodable: number;
-}
-
-/**
- * Reads `readAll` in ULID order into batches of the projection's event types. Memory stays
- * constant: a batch is at most `batchSize` events, and at most `10 × batchSize` events are
- * read into one, so a long run of other types still moves the checkpoint on.
- */
-async function* batches(source: AsyncIterable<ReadResult>, wanted: ReadonlySet<string>, after: string | undefined, batchSize: number): AsyncGenerator<Batch> {
-  let batch: { events: StoredEvent[]; upTo?: string; scanned: number; undecodable: number } = { events: [], scanned: 0, undecodable: 0 };
-  for await (const result of source) {
-    if (isLeft(result)) {
-      batch.undecodable += 1;
-      batch.scanned += 1;
-    } else {
-      const event = result.right;
-      if (after !== undefined && event.eventId <= after) continue;
-      batch.scanned += 1;
-      batch.upTo = event.eventId;
-      if (wanted.has(event.type)) batch.events.push(event);
-    }
-    if (batch.events.length >= batchSize || batch.scanned >= batchSize * 10) {
-      yield batch;
-      batch = { events: [], scanned: 0, undecodable: 0 };
-    }
-  }
-  if (batch.scanned > 0) yield batch;
-}
-
 /**
  * Runs a registry projection's own `apply` over history. Reading the next batch overlaps with
  * applying the current one; the checkpoint is written only after a batch is applied, so a
@@ -99,8 +65,13 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
   const own = new Set<string>(projection.eventTypes);
   const wanted = new Set<string>(options.types === undefined ? own : options.types.filter((t) => own.has(t)));
   const after = resume?.lastEventId;
-  const from = after ?? options.from;
-  const source = options.store.readAll({ ...(from === undefined ? {} : { from }), ...(options.to === undefined ? {} : { to: options.to }) });
+  const source = options.read({
+    ...(options.from === undefined ? {} : { from: options.from }),
+    ...(options.to === undefined ? {} : { to: options.to }),
+    wanted: [...wanted],
+    ...(after === undefined ? {} : { after }),
+    batchSize,
+  });
 
   let scanned = resume?.scanned ?? 0;
   let applied = resume?.applied ?? 0;
@@ -123,7 +94,7 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
           updatedAt: new Date().toISOString(),
         } satisfies ReplayCheckpoint);
 
-  const settle = (batch: Batch) => {
+  const settle = (batch: ReplayBatch) => {
     scanned += batch.scanned;
     applied += batch.events.length;
     undecodable += batch.undecodable;
@@ -135,7 +106,7 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
 
   let stopped = false;
   let inFlight: Promise<void> | undefined;
-  let inFlightBatch: Batch | undefined;
+  let inFlightBatch: ReplayBatch | undefined;
   let failure: { error: unknown } | undefined;
   const finishInFlight = async () => {
     if (inFlight === undefined || inFlightBatch === undefined) return;
@@ -151,7 +122,7 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
     }
     options.onProgress?.({ scanned, applied, ...(at === undefined ? {} : { at }) });
   };
-  for await (const batch of batches(source, wanted, after, batchSize)) {
+  for await (const batch of source) {
     await finishInFlight();
     if (options.shouldStop?.() === true) {
       stopped = true;

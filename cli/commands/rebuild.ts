@@ -51,7 +51,7 @@ export const rebuildCommand = (context: () => CliContext): Command =>
       try {
         const summary = await runRebuild({
           projection,
-          store: ctx.store,
+          read: ctx.readHistory,
           ports: ctx.ports,
           graceMs: flags.grace * 1000,
           restart: flags.restart === true,

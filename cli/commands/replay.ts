@@ -69,7 +69,7 @@ export const replayCommand = (context: () => CliContext): Command =>
         if (flags.dryRun !== true) await projection.prepare?.(ports);
         const summary = await runReplay({
           projection,
-          store: ctx.store,
+          read: ctx.readHistory,
           ports,
           replayId,
           checkpointEvery: flags.checkpointEvery,

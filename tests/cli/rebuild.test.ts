@@ -19,6 +19,7 @@ import {
   type ViewsPort,
 } from "../../projections/index.js";
 import { runRebuild } from "../../cli/rebuild-run.js";
+import { readInThisThread } from "../../cli/replay-batches.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
 import { documentClient, freshViews, streamsClient } from "../support/projections-fixture.js";
 import { dumpIndex, dumpRedis, dumpViews } from "../support/read-model-dump.js";
@@ -183,7 +184,7 @@ describe("bookstore rebuild", () => {
       withoutGeneration((await dumpViews(views)).filter((i) => prefix.test(String(i.pk))));
     const liveBefore = await inventoryOf(live.views, /^gen#inventory-view#1#/);
     let batches = 0;
-    const stopped = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000, onProgress: () => void (batches += 1), shouldStop: () => batches >= 1 });
+    const stopped = await runRebuild({ projection, read: readInThisThread(f.store), ports: live, graceMs: 1000, onProgress: () => void (batches += 1), shouldStop: () => batches >= 1 });
     expect(stopped).toMatchObject({ stopped: true, from: 1, to: 2 });
     expect(await readGeneration(live.views, projection.name)).toBe(1);
     expect(await inventoryOf(live.views, /^gen#inventory-view#1#/)).toEqual(liveBefore);
@@ -191,7 +192,7 @@ describe("bookstore rebuild", () => {
     expect(halfBuilt.length).toBeGreaterThan(0);
     expect(halfBuilt.length).toBeLessThan(liveBefore.length);
 
-    const resumed = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 });
+    const resumed = await runRebuild({ projection, read: readInThisThread(f.store), ports: live, graceMs: 1000 });
     expect(resumed).toMatchObject({ stopped: false, resumed: true, from: 1, to: 2 });
     expect(resumed.replay.resumedAfter).toBeDefined();
     expect(await readGeneration(live.views, projection.name)).toBe(2);
@@ -201,7 +202,7 @@ describe("bookstore rebuild", () => {
 
   it("two rebuilds of one projection at once: one runs, the other is refused before it writes anything", async () => {
     const projection = projections.find((p) => p.name === "cart-view")!;
-    const runs = await Promise.allSettled([0, 1].map(() => runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 })));
+    const runs = await Promise.allSettled([0, 1].map(() => runRebuild({ projection, read: readInThisThread(f.store), ports: live, graceMs: 1000 })));
     const done = runs.filter((r) => r.status === "fulfilled");
     const refused = runs.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
     expect(done).toHaveLength(1);
@@ -232,7 +233,7 @@ describe("bookstore rebuild", () => {
 
     // The same claim once its time has passed.
     await killed(Date.now() - 1);
-    const run = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 });
+    const run = await runRebuild({ projection, read: readInThisThread(f.store), ports: live, graceMs: 1000 });
     expect(run).toMatchObject({ stopped: false, resumed: true, from, to: from + 1 });
     expect(await readGeneration(live.views, projection.name)).toBe(from + 1);
   }, 300_000);
@@ -243,7 +244,7 @@ describe("bookstore rebuild", () => {
     const indexOf = (generation: number) => `${target.searchIndex!}-g${generation}`;
     const killedInGrace = runRebuild({
       projection,
-      store: f.store,
+      read: readInThisThread(f.store),
       ports: live,
       graceMs: 1000,
       onPhase: (phase) => {
@@ -254,7 +255,7 @@ describe("bookstore rebuild", () => {
     expect(await readGeneration(live.views, projection.name)).toBe(from + 1);
     expect((await search.indices.exists({ index: indexOf(from) })).body).toBe(true);
 
-    const run = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 });
+    const run = await runRebuild({ projection, read: readInThisThread(f.store), ports: live, graceMs: 1000 });
     expect(run).toMatchObject({ stopped: false, resumed: true, from, to: from + 1, dropped: { index: indexOf(from) } });
     expect(await readGeneration(live.views, projection.name)).toBe(from + 1);
     expect((await search.indices.exists({ index: indexOf(from) })).body).toBe(false);
@@ -263,7 +264,7 @@ describe("bookstore rebuild", () => {
     expect((await searchBooks(live, { limit: 5 })).books.length).toBeGreaterThan(0);
 
     // Finished means finished: the run after that builds the next generation.
-    const after = await runRebuild({ projection, store: f.store, ports: live, graceMs: 1000 });
+    const after = await runRebuild({ projection, read: readInThisThread(f.store), ports: live, graceMs: 1000 });
     expect(after).toMatchObject({ resumed: false, from: from + 1, to: from + 2 });
   }, 300_000);
 
