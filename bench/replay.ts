@@ -1,5 +1,5 @@
 // `npm run bench:replay [-- --sizes 100000,1000000] [--projections bestsellers,order-history]
-// [--batch-size n] [--load-concurrency n] [--events-per-hour n]`: replay throughput and peak memory into the
+// [--batch-size n] [--load-concurrency n] [--events-per-hour n] [--readers thread,same]`: replay throughput and peak memory into the
 // projections that read books and orders (Redis, DynamoDB views, the integration bus), beside
 // the raw rate of reading the same events with readAll alone, and each one's peak memory at the
 // largest size against the smallest. Each size runs in fresh tables on the same servers.
@@ -9,8 +9,10 @@ import { Redis } from "ioredis";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { monotonicFactory } from "ulid";
+import { readInThisThread, type ReplayReader } from "../cli/replay-batches.js";
+import { readInReaderThread } from "../cli/replay-reader-thread.js";
 import { runReplay } from "../cli/replay-run.js";
-import { streamId } from "../events/index.js";
+import { eventTypes, streamId } from "../events/index.js";
 import { localAwsConfig } from "../local/dynamodb-local.js";
 import { startLocalServers } from "../local/servers.js";
 import { bestsellers } from "../projections/bestsellers.js";
@@ -19,7 +21,7 @@ import { orderHistory } from "../projections/order-history.js";
 import { salesByCategory } from "../projections/sales-by-category.js";
 import type { IntegrationPorts, Projection, RedisPorts, ViewPorts } from "../projections/index.js";
 import { createDynamoDbClient, createEventStore, eventsTable, tableNames, viewsTable, type EventStore, type NewEvent } from "../store/index.js";
-import { freePort } from "./measure.js";
+import { freePort, processCpuSeconds } from "./measure.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 type Ports = ViewPorts & RedisPorts & IntegrationPorts;
@@ -31,18 +33,27 @@ const { values } = parseArgs({
     "batch-size": { type: "string" },
     "load-concurrency": { type: "string", default: "4" },
     "events-per-hour": { type: "string", default: "1000" },
+    readers: { type: "string", default: "thread" },
   },
 });
 const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
 const loadConcurrency = Number(values["load-concurrency"]);
 const eventsPerHour = Number(values["events-per-hour"]);
 if (!Number.isInteger(eventsPerHour) || eventsPerHour < 0) throw new Error("--events-per-hour is a whole number, 0 for the wall clock");
+/** How the replays read: in a reader thread beside the one that applies (as the CLI does), or in that same thread. */
+const readerKinds = { thread: "reader thread", same: "one thread" } as const;
+const readers = values.readers.split(",").map((kind) => {
+  if (kind !== "thread" && kind !== "same") throw new Error("--readers lists thread (a reader thread beside the replay, as the CLI runs) and/or same (one thread)");
+  return kind;
+});
 const sizes = values.sizes.split(",").map(Number);
 const chosen = values.projections.split(",").map((name) => {
   const projection = benched.find((p) => p.name === name);
   if (projection === undefined) throw new Error(`no projection ${name} here; one of ${benched.map((p) => p.name).join(", ")}`);
   return projection;
 });
+
+const labelWidth = readers.length === 1 ? 18 : 31;
 
 const meta = { correlationId: "bench", causationId: "bench", actor: "bench", commandId: "bench" };
 const BOOKS = 50;
@@ -115,21 +126,43 @@ const load = async (store: EventStore, count: number, history: ReturnType<typeof
   return written;
 };
 
-/** Peak RSS during `run`, sampled every 50 ms (a forced GC first, so runs start alike). */
+const servers = await startLocalServers({ dynamo: { port: await freePort() }, redis: { port: await freePort() } });
+
+/** CPU seconds so far of this process (every thread), DynamoDB Local and Redis. */
+const cpuNow = () => {
+  const own = process.cpuUsage();
+  return { node: (own.user + own.system) / 1e6, dynamo: processCpuSeconds(servers.pids.dynamo), redis: processCpuSeconds(servers.pids.redis) };
+};
+type Cpu = ReturnType<typeof cpuNow>;
+const cpuSince = (before: Cpu): Cpu => {
+  const after = cpuNow();
+  const less = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+  return { node: after.node - before.node, dynamo: less(after.dynamo, before.dynamo), redis: less(after.redis, before.redis) };
+};
+/**
+ * Where the CPU went, per event: the machine's cores are shared by this process, DynamoDB Local
+ * and Redis, so a rate is bound by their sum as much as by any one of them.
+ */
+const perEvent = (cpu: Cpu, events: number) => {
+  const us = (s: number | undefined) => (s === undefined ? "n/a" : `${Math.round((s * 1e6) / events)}`);
+  return `node ${us(cpu.node)}, DynamoDB Local ${us(cpu.dynamo)}, Redis ${us(cpu.redis)}`;
+};
+
+/** Peak RSS during `run`, sampled every 50 ms (a forced GC first, so runs start alike), and the CPU it took. */
 const measured = async <T>(run: () => Promise<T>) => {
   globalThis.gc?.();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const started = performance.now();
+  const cpuBefore = cpuNow();
   try {
     const result = await run();
-    return { result, seconds: (performance.now() - started) / 1000, peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20 };
+    return { result, seconds: (performance.now() - started) / 1000, peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20, cpu: cpuSince(cpuBefore) };
   } finally {
     clearInterval(timer);
   }
 };
 
-const servers = await startLocalServers({ dynamo: { port: await freePort() }, redis: { port: await freePort() } });
 try {
   const rows: string[] = [];
   /** Peak RSS per projection (and readAll) per size, for the memory comparison across sizes. */
@@ -154,6 +187,16 @@ try {
         for await (const _ of store.readAll()) n++;
         return n;
       });
+    const target = { dynamoDbEndpoint: servers.dynamoDbEndpoint, eventsTable: names.events };
+    const readerOf = (kind: keyof typeof readerKinds): ReplayReader => (kind === "thread" ? readInReaderThread(target) : readInThisThread(store));
+    // The raw read the way the replays read, every event of every type handed over: when a
+    // reader thread reads faster than readAll alone, it is the baseline.
+    const readBeside = () =>
+      measured(async () => {
+        let n = 0;
+        for await (const batch of readerOf("thread")({ wanted: eventTypes, batchSize: 1000 })) n += batch.events.length;
+        return n;
+      });
     const redis = new Redis(servers.redisUrl, { keyPrefix: `bench-${size}:` });
     // A bus that keeps nothing: memory should show the replay's, not what was published.
     const integration = { bus: { publish: () => Promise.resolve() }, stockLowThreshold: 5 };
@@ -165,33 +208,39 @@ try {
     // The raw read before and after the replays, the faster one the baseline: a server that
     // warms up as it goes must not make the replays look faster than reading alone.
     const rawRuns = [await readAlone()];
+    const besideRun = readers.includes("thread") ? await readBeside() : undefined;
     const replays = [];
     for (const projection of chosen) {
-      const run = await measured(() => runReplay({ projection, store, ports, replayId: "bench", restart: true, ...(batchSize === undefined ? {} : { batchSize }) }));
-      peak(projection.name, size, run.peakMb);
-      replays.push({ projection, run });
+      for (const kind of readers) {
+        const run = await measured(() => runReplay({ projection, read: readerOf(kind), ports, replayId: "bench", restart: true, ...(batchSize === undefined ? {} : { batchSize }) }));
+        const label = readers.length === 1 ? projection.name : `${projection.name} (${readerKinds[kind]})`;
+        peak(label, size, run.peakMb);
+        replays.push({ label, run });
+      }
     }
     rawRuns.push(await readAlone());
-    const rawRate = Math.max(...rawRuns.map((r) => r.result / r.seconds));
+    const rawRate = Math.max(...[...rawRuns, ...(besideRun === undefined ? [] : [besideRun])].map((r) => r.result / r.seconds));
     peak("readAll alone", size, Math.max(...rawRuns.map((r) => r.peakMb)));
     rows.push(
-      `${String(events).padStart(9)}  readAll alone       ${Math.round(rawRate).toString().padStart(7)} ev/s  peak RSS ${Math.max(...rawRuns.map((r) => r.peakMb)).toFixed(0)} MB  (before the replays ${Math.round(rawRuns[0]!.result / rawRuns[0]!.seconds)}, after ${Math.round(rawRuns[1]!.result / rawRuns[1]!.seconds)})`,
+      `${String(events).padStart(9)}  ${"readAll alone".padEnd(labelWidth)}  ${Math.round(rawRate).toString().padStart(7)} ev/s  peak RSS ${Math.max(...rawRuns.map((r) => r.peakMb)).toFixed(0)} MB  (before the replays ${Math.round(rawRuns[0]!.result / rawRuns[0]!.seconds)}, after ${Math.round(rawRuns[1]!.result / rawRuns[1]!.seconds)}${besideRun === undefined ? "" : `, in a reader thread ${Math.round(besideRun.result / besideRun.seconds)}`}; the fastest is the baseline)`,
+      `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(rawRuns[1]!.cpu, rawRuns[1]!.result)}${besideRun === undefined ? "" : ` (through a reader thread: ${perEvent(besideRun.cpu, besideRun.result)})`}`,
     );
-    for (const { projection, run } of replays) {
+    for (const { label, run } of replays) {
       const rate = run.result.scanned / run.seconds;
       rows.push(
-        `${String(events).padStart(9)}  ${projection.name.padEnd(18)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${run.peakMb.toFixed(0)} MB  (${Math.round((100 * rate) / rawRate)}% of the raw rate; ${run.result.applied} applied)`,
+        `${String(events).padStart(9)}  ${label.padEnd(labelWidth)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${run.peakMb.toFixed(0)} MB  (${Math.round((100 * rate) / rawRate)}% of the raw rate; ${run.result.applied} applied)`,
+        `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(run.cpu, run.result.scanned)}`,
       );
     }
     redis.disconnect();
     client.destroy();
-    console.log(rows.slice(-1 - chosen.length).join("\n"));
+    console.log(rows.slice(-2 - 2 * replays.length).join("\n"));
   }
-  console.log(`\n   events  what                   rate      memory\n${rows.join("\n")}`);
+  console.log(`\n   events  ${"what".padEnd(labelWidth)}     rate      memory\n${rows.join("\n")}`);
   if (sizes.length > 1) {
     const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
     console.log(`\npeak RSS at ${large} events ÷ at ${small} (goal ≤ 1.20)`);
-    for (const [what, bySize] of peaks) console.log(`  ${what.padEnd(18)}  ${((bySize.get(large) ?? NaN) / (bySize.get(small) ?? NaN)).toFixed(2)}`);
+    for (const [what, bySize] of peaks) console.log(`  ${what.padEnd(labelWidth)}  ${((bySize.get(large) ?? NaN) / (bySize.get(small) ?? NaN)).toFixed(2)}`);
   }
 } finally {
   await servers.stop();

@@ -13,6 +13,8 @@ export interface LocalServers {
   readonly dynamoDbEndpoint: string;
   readonly redisUrl: string;
   readonly openSearchUrl?: string;
+  /** The servers this call started (not those it found running), for a benchmark's CPU figures. */
+  readonly pids: { readonly dynamo?: number; readonly redis?: number; readonly opensearch?: number };
   /** Stops what this call started; servers that were already running are left alone. */
   stop(): Promise<void>;
 }
@@ -40,6 +42,7 @@ export const startLocalServers = async ({ dynamo, redis, opensearch }: LocalServ
     dynamoDbEndpoint: d.value.endpoint,
     redisUrl: r.value.url,
     ...(o.value === undefined ? {} : { openSearchUrl: o.value.url }),
+    pids: { ...(d.value.pid === undefined ? {} : { dynamo: d.value.pid }), ...(r.value.pid === undefined ? {} : { redis: r.value.pid }), ...(o.value?.pid === undefined ? {} : { opensearch: o.value.pid }) },
     stop,
   };
 };
