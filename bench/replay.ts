@@ -53,7 +53,7 @@ const chosen = values.projections.split(",").map((name) => {
   return projection;
 });
 
-const labelWidth = readers.length === 1 ? 18 : 31;
+const labelWidth = readers.length === 1 ? 18 : 33;
 
 const meta = { correlationId: "bench", causationId: "bench", actor: "bench", commandId: "bench" };
 const BOOKS = 50;
