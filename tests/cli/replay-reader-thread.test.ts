@@ -18,8 +18,8 @@ beforeAll(async () => {
 }, 300_000);
 
 const inThread = (read: ReplayRead) => collect(readInThisThread(f.store)(read));
-const beside = (read: ReplayRead, ahead?: number) =>
-  collect(readInReaderThread({ dynamoDbEndpoint: inject("dynamoDbEndpoint"), eventsTable: f.names.events }, ahead)(read));
+const readerThread = (eventsTable = f.names.events, ahead?: number) => readInReaderThread({ dynamoDbEndpoint: inject("dynamoDbEndpoint"), eventsTable }, ahead);
+const beside = (read: ReplayRead, ahead?: number) => collect(readerThread(f.names.events, ahead)(read));
 const eventsOf = (batches: readonly ReplayBatch[]) => batches.flatMap((b) => b.events);
 
 describe("a replay's reader thread", () => {
@@ -46,7 +46,7 @@ describe("a replay's reader thread", () => {
   it("ends its thread when the replay stops early, and the next read is whole", async () => {
     for (const stopAfter of [1, 3]) {
       let taken = 0;
-      for await (const _ of readInReaderThread({ dynamoDbEndpoint: inject("dynamoDbEndpoint"), eventsTable: f.names.events })({ wanted: eventTypes, batchSize: 20 })) {
+      for await (const _ of readerThread()({ wanted: eventTypes, batchSize: 20 })) {
         if (++taken >= stopAfter) break;
       }
       expect(taken).toBe(stopAfter);
@@ -55,7 +55,7 @@ describe("a replay's reader thread", () => {
   });
 
   it("fails the replay with the reader's own error when the store cannot be read", async () => {
-    const missing = readInReaderThread({ dynamoDbEndpoint: inject("dynamoDbEndpoint"), eventsTable: "no-such-table-events" });
+    const missing = readerThread("no-such-table-events");
     await expect(collect(missing({ wanted: eventTypes, batchSize: 10 }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
   });
 });
