@@ -21,7 +21,7 @@ const dump = async (redis: Redis) => {
   return Promise.all(
     keys.map(async (key) => {
       const type = await redis.type(key);
-      return [key, type === "zset" ? await redis.zrange(key, 0, -1, "WITHSCORES") : await redis.hgetall(key)] as const;
+      return [key, type === "zset" ? await redis.zrange(key, "0", "-1", "WITHSCORES") : await redis.hgetall(key)] as const;
     }),
   );
 };
@@ -76,7 +76,7 @@ describe("runScripts", () => {
     expect(again.filter((r) => r === 0)).toHaveLength(batch.length - 1);
     expect(await dump(redis)).toEqual(first);
     // 300 orders, every third cancelled: 200 paid and kept, 1 or 2 copies each.
-    const units = await redis.zrange("bestsellers", 0, -1, "WITHSCORES");
+    const units = await redis.zrange("bestsellers", "0", "-1", "WITHSCORES");
     const total = units.filter((_, i) => i % 2 === 1).reduce((sum, n) => sum + Number(n), 0);
     const expected = Array.from({ length: 300 }, (_, o) => (o % 3 === 0 || o === 151 ? 0 : 1 + (o % 2))).reduce((a, b) => a + b, 0);
     expect(total).toBe(expected);
