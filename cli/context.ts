@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import type { ProjectionPorts } from "../projections/index.js";
-import type { ReplayReader } from "./replay-batches.js";
+import { readInThisThread, type ReplayReader } from "./replay-batches.js";
 import { readInReaderThread } from "./replay-reader-thread.js";
 import { createEventStore, dynamoDbClientFor, tableNames, type EventStore } from "../store/index.js";
 
@@ -55,7 +55,7 @@ export interface CliContext {
   readonly config: CliConfig;
   readonly dynamo: DynamoDBClient;
   readonly store: EventStore;
-  /** How replays and rebuilds read history: in a reader thread beside the one that applies it. */
+  /** How replays and rebuilds read history: in a reader thread beside the one that applies it (in this one while it starts). */
   readonly readHistory: ReplayReader;
   readonly ports: ProjectionPorts;
   close(): Promise<void>;
@@ -70,11 +70,15 @@ export const createContext = (config: CliConfig): CliContext => {
     redisClients.push(client);
     return client;
   };
+  const store = createEventStore({ client: dynamo, tableName: config.eventsTable });
   return {
     config,
     dynamo,
-    store: createEventStore({ client: dynamo, tableName: config.eventsTable }),
-    readHistory: readInReaderThread({ ...(config.dynamoDbEndpoint === undefined ? {} : { dynamoDbEndpoint: config.dynamoDbEndpoint }), eventsTable: config.eventsTable }),
+    store,
+    readHistory: readInReaderThread(
+      { ...(config.dynamoDbEndpoint === undefined ? {} : { dynamoDbEndpoint: config.dynamoDbEndpoint }), eventsTable: config.eventsTable },
+      { meanwhile: readInThisThread(store) },
+    ),
     ports: {
       views: { client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName: config.viewsTable },
       redis: redisWithPrefix(config.redisPrefix),

@@ -10,13 +10,16 @@ export interface EventStoreTarget {
 
 export interface ReaderThreadData {
   readonly target: EventStoreTarget;
-  readonly read: ReplayRead;
   /** Batches the thread may send before the replay takes the first of them. */
   readonly ahead: number;
 }
 
-/** From the reader thread; the replay answers each batch it takes with one message of its own. */
+/** To the reader thread: what to read (once), then one "next" for each batch the replay takes. */
+export type ToReaderThread = { readonly kind: "read"; readonly read: ReplayRead } | "next";
+
+/** From the reader thread: ready once it can read, then its batches and how it ended. */
 export type ReaderThreadMessage =
+  | { readonly kind: "ready" }
   | { readonly kind: "batch"; readonly batch: ReplayBatch }
   | { readonly kind: "end" }
   | { readonly kind: "failed"; readonly name: string; readonly message: string; readonly stack?: string };
@@ -33,6 +36,16 @@ const failureOf = (message: Extract<ReaderThreadMessage, { kind: "failed" }>) =>
  */
 const READER_YOUNG_GENERATION_MB = 96;
 
+export interface ReaderThreadOptions {
+  /** Batches the thread may read ahead of the replay. */
+  readonly ahead?: number;
+  /**
+   * Reads in the replay's own thread while the reader thread starts (it loads the SDK and the
+   * event catalogue: about 0.3 s), which then goes on after the last of these batches.
+   */
+  readonly meanwhile?: ReplayReader;
+}
+
 /**
  * Batches read in a thread of their own. A replay in one thread spends most of its time
  * reading (the SDK's parsing of each page, then decoding each item) and the rest applying, one
@@ -41,12 +54,14 @@ const READER_YOUNG_GENERATION_MB = 96;
  * that stops early ends the thread.
  */
 export const readInReaderThread =
-  (target: EventStoreTarget, ahead = 2): ReplayReader =>
+  (target: EventStoreTarget, { ahead = 2, meanwhile }: ReaderThreadOptions = {}): ReplayReader =>
   (read) => ({
     async *[Symbol.asyncIterator]() {
-      const data: ReaderThreadData = { target, read, ahead };
+      const data: ReaderThreadData = { target, ahead };
       const worker = new Worker(new URL("./replay-reader-worker.mjs", import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB } });
-      const inbox: ReaderThreadMessage[] = [];
+      const tell = (message: ToReaderThread) => worker.postMessage(message);
+      const inbox: Exclude<ReaderThreadMessage, { kind: "ready" }>[] = [];
+      let ready = false;
       let exited: Error | undefined;
       let wake: (() => void) | undefined;
       const arrived = () => {
@@ -54,7 +69,8 @@ export const readInReaderThread =
         wake = undefined;
       };
       worker.on("message", (message: ReaderThreadMessage) => {
-        inbox.push(message);
+        if (message.kind === "ready") ready = true;
+        else inbox.push(message);
         arrived();
       });
       worker.on("error", (error) => {
@@ -66,6 +82,22 @@ export const readInReaderThread =
         arrived();
       });
       try {
+        let rest = read;
+        if (meanwhile !== undefined) {
+          // Until the thread is ready, this one reads; it hands over after a batch that ends on an
+          // event, so that the thread's read, after that event, counts nothing twice.
+          let handedOverAfter: string | undefined;
+          for await (const batch of meanwhile(read)) {
+            yield batch;
+            if (ready && batch.endsAtUpTo && batch.upTo !== undefined) {
+              handedOverAfter = batch.upTo;
+              break;
+            }
+          }
+          if (handedOverAfter === undefined) return;
+          rest = { ...read, after: handedOverAfter };
+        }
+        tell({ kind: "read", read: rest });
         for (;;) {
           const message = inbox.shift();
           if (message === undefined) {
@@ -76,7 +108,7 @@ export const readInReaderThread =
           if (message.kind === "end") return;
           if (message.kind === "failed") throw failureOf(message);
           yield message.batch;
-          worker.postMessage("next");
+          tell("next");
         }
       } finally {
         await worker.terminate();

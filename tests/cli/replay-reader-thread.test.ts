@@ -1,6 +1,7 @@
 import { inject, beforeAll, describe, expect, it } from "vitest";
-import { readInThisThread, type ReplayBatch, type ReplayRead } from "../../cli/replay-batches.js";
-import { readInReaderThread } from "../../cli/replay-reader-thread.js";
+import { setTimeout } from "node:timers/promises";
+import { readInThisThread, type ReplayBatch, type ReplayRead, type ReplayReader } from "../../cli/replay-batches.js";
+import { readInReaderThread, type ReaderThreadOptions } from "../../cli/replay-reader-thread.js";
 import { eventTypes } from "../../events/index.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
 import { collect } from "../support/event-store-fixture.js";
@@ -18,8 +19,8 @@ beforeAll(async () => {
 }, 300_000);
 
 const inThread = (read: ReplayRead) => collect(readInThisThread(f.store)(read));
-const readerThread = (eventsTable = f.names.events, ahead?: number) => readInReaderThread({ dynamoDbEndpoint: inject("dynamoDbEndpoint"), eventsTable }, ahead);
-const beside = (read: ReplayRead, ahead?: number) => collect(readerThread(f.names.events, ahead)(read));
+const readerThread = (eventsTable = f.names.events, options: ReaderThreadOptions = {}) => readInReaderThread({ dynamoDbEndpoint: inject("dynamoDbEndpoint"), eventsTable }, options);
+const beside = (read: ReplayRead, options: ReaderThreadOptions = {}) => collect(readerThread(f.names.events, options)(read));
 const eventsOf = (batches: readonly ReplayBatch[]) => batches.flatMap((b) => b.events);
 
 describe("a replay's reader thread", () => {
@@ -32,7 +33,7 @@ describe("a replay's reader thread", () => {
     ];
     for (const read of reads) {
       const expected = await inThread(read);
-      const got = await beside(read, 1);
+      const got = await beside(read, { ahead: 1 });
       expect(got).toEqual(expected);
       expect(got.reduce((n, b) => n + b.scanned, 0)).toBe(ids.filter((id) => (read.after === undefined || id > read.after) && (read.from === undefined || id >= read.from) && (read.to === undefined || id < read.to)).length);
     }
@@ -41,6 +42,32 @@ describe("a replay's reader thread", () => {
     expect(whole.map((e) => e.eventId)).toEqual(ids);
     const first = (await collect(f.store.readAll()))[0];
     expect(first?._tag === "Right" && first.right).toEqual(whole[0]);
+  });
+
+  it("reads in the replay's thread while it starts, then hands over after a whole batch: the same batches, nothing twice", async () => {
+    // Batches of this thread come slowly enough that the reader thread is ready before the end.
+    let here = 0;
+    const slowlyHere: ReplayReader = (read) => ({
+      async *[Symbol.asyncIterator]() {
+        for await (const batch of readInThisThread(f.store)(read)) {
+          here += 1;
+          await setTimeout(25);
+          yield batch;
+        }
+      },
+    });
+    const read: ReplayRead = { wanted: ["OrderPaid", "OrderCancelled", "BookAdded"], batchSize: 5 };
+    const expected = await inThread(read);
+    const got = await beside(read, { meanwhile: slowlyHere });
+    expect(got).toEqual(expected);
+    expect(here).toBeGreaterThan(0);
+    expect(here).toBeLessThan(expected.length);
+
+    // A read that ends before the thread is ready is this thread's alone.
+    here = 0;
+    const short: ReplayRead = { wanted: eventTypes, from: ids[100]!, to: ids[120]!, batchSize: 10 };
+    expect(await beside(short, { meanwhile: slowlyHere })).toEqual(await inThread(short));
+    expect(here).toBe(2);
   });
 
   it("ends its thread when the replay stops early, and the next read is whole", async () => {
