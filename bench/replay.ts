@@ -188,7 +188,8 @@ try {
         return n;
       });
     const target = { dynamoDbEndpoint: servers.dynamoDbEndpoint, eventsTable: names.events };
-    const readerOf = (kind: keyof typeof readerKinds): ReplayReader => (kind === "thread" ? readInReaderThread(target) : readInThisThread(store));
+    // As the CLI reads: in this thread while the reader thread starts.
+    const readerOf = (kind: keyof typeof readerKinds): ReplayReader => (kind === "thread" ? readInReaderThread(target, { meanwhile: readInThisThread(store) }) : readInThisThread(store));
     // The raw read the way the replays read, every event of every type handed over: when a
     // reader thread reads faster than readAll alone, it is the baseline.
     const readBeside = () =>
@@ -212,7 +213,11 @@ try {
     const replays = [];
     for (const projection of chosen) {
       for (const kind of readers) {
-        const run = await measured(() => runReplay({ projection, read: readerOf(kind), ports, replayId: "bench", restart: true, ...(batchSize === undefined ? {} : { batchSize }) }));
+        // Each replay into an empty read model of its own: a second replay into the first one's
+        // would find every event applied already, and only skip them.
+        const fresh = `run-${replays.length}`;
+        const runPorts: Ports = { ...ports, views: { ...ports.views, keyPrefix: `${fresh}#` }, redisKeyPrefix: `${fresh}:` };
+        const run = await measured(() => runReplay({ projection, read: readerOf(kind), ports: runPorts, replayId: "bench", restart: true, ...(batchSize === undefined ? {} : { batchSize }) }));
         const label = readers.length === 1 ? projection.name : `${projection.name} (${readerKinds[kind]})`;
         peak(label, size, run.peakMb);
         replays.push({ label, run });
