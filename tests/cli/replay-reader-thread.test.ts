@@ -1,7 +1,7 @@
-import { inject, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, inject, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout } from "node:timers/promises";
 import { readInThisThread, type ReplayBatch, type ReplayRead, type ReplayReader } from "../../cli/replay-batches.js";
-import { readInReaderThread, type ReaderThreadOptions } from "../../cli/replay-reader-thread.js";
+import { readInReaderThread, type ReaderThreadOptions, type ReaderThreadReader } from "../../cli/replay-reader-thread.js";
 import { eventTypes } from "../../events/index.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
 import { collect } from "../support/event-store-fixture.js";
@@ -19,7 +19,15 @@ beforeAll(async () => {
 }, 300_000);
 
 const inThread = (read: ReplayRead) => collect(readInThisThread(f.store)(read));
-const readerThread = (eventsTable = f.names.events, options: ReaderThreadOptions = {}) => readInReaderThread({ dynamoDbEndpoint: inject("dynamoDbEndpoint"), eventsTable }, options);
+const readers: ReaderThreadReader[] = [];
+afterAll(async () => {
+  await Promise.all(readers.map((r) => r.close()));
+});
+const readerThread = (eventsTable = f.names.events, options: ReaderThreadOptions = {}) => {
+  const reader = readInReaderThread({ dynamoDbEndpoint: inject("dynamoDbEndpoint"), eventsTable }, options);
+  readers.push(reader);
+  return reader;
+};
 const beside = (read: ReplayRead, options: ReaderThreadOptions = {}) => collect(readerThread(f.names.events, options)(read));
 const eventsOf = (batches: readonly ReplayBatch[]) => batches.flatMap((b) => b.events);
 
@@ -70,19 +78,36 @@ describe("a replay's reader thread", () => {
     expect(here).toBe(2);
   });
 
-  it("ends its thread when the replay stops early, and the next read is whole", async () => {
+  it("cancels a read that the replay stops early, and its thread's next read is whole", async () => {
+    const reader = readerThread();
     for (const stopAfter of [1, 3]) {
       let taken = 0;
-      for await (const _ of readerThread()({ wanted: eventTypes, batchSize: 20 })) {
+      for await (const _ of reader({ wanted: eventTypes, batchSize: 20 })) {
         if (++taken >= stopAfter) break;
       }
       expect(taken).toBe(stopAfter);
     }
-    expect(eventsOf(await beside({ wanted: eventTypes, batchSize: 20 })).length).toBe(ids.length);
+    const whole = await collect(reader({ wanted: eventTypes, batchSize: 20 }));
+    expect(eventsOf(whole).map((e) => e.eventId)).toEqual(ids);
+    expect(reader.threadsStarted()).toBe(1);
   });
 
-  it("fails the replay with the reader's own error when the store cannot be read", async () => {
+  it("keeps its thread for the next read, and gives a read that comes during another a thread of its own", async () => {
+    const reader = readerThread(f.names.events, { meanwhile: readInThisThread(f.store) });
+    const whole: ReplayRead = { wanted: eventTypes, batchSize: 50 };
+    const paid: ReplayRead = { wanted: ["OrderPaid"], batchSize: 10 };
+    expect(await collect(reader(whole))).toEqual(await inThread(whole));
+    expect(await collect(reader(paid))).toEqual(await inThread(paid));
+    expect(reader.threadsStarted()).toBe(1);
+    const [a, b] = await Promise.all([collect(reader(whole)), collect(reader(paid))]);
+    expect(a).toEqual(await inThread(whole));
+    expect(b).toEqual(await inThread(paid));
+    expect(reader.threadsStarted()).toBe(2);
+  });
+
+  it("fails the replay with the reader's own error when the store cannot be read, and its thread reads again", async () => {
     const missing = readerThread("no-such-table-events");
-    await expect(collect(missing({ wanted: eventTypes, batchSize: 10 }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    for (const _ of [1, 2]) await expect(collect(missing({ wanted: eventTypes, batchSize: 10 }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    expect(missing.threadsStarted()).toBe(1);
   });
 });
