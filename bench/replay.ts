@@ -188,8 +188,11 @@ try {
         return n;
       });
     const target = { dynamoDbEndpoint: servers.dynamoDbEndpoint, eventsTable: names.events };
-    // As the CLI reads: in this thread while the reader thread starts.
-    const readerOf = (kind: keyof typeof readerKinds): ReplayReader => (kind === "thread" ? readInReaderThread(target, { meanwhile: readInThisThread(store) }) : readInThisThread(store));
+    // As the CLI reads: in this thread while the reader thread starts, which is then kept for
+    // the next read. The raw read through it comes first, so the replays find it started and its
+    // code compiled, as the replays in one thread find this one's.
+    const threadReader = readInReaderThread(target, { meanwhile: readInThisThread(store) });
+    const readerOf = (kind: keyof typeof readerKinds): ReplayReader => (kind === "thread" ? threadReader : readInThisThread(store));
     // The raw read the way the replays read, every event of every type handed over: when a
     // reader thread reads faster than readAll alone, it is the baseline.
     const readBeside = () =>
@@ -237,6 +240,7 @@ try {
         `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(run.cpu, run.result.scanned)}`,
       );
     }
+    await threadReader.close();
     redis.disconnect();
     client.destroy();
     console.log(rows.slice(-2 - 2 * replays.length).join("\n"));
