@@ -11,10 +11,17 @@ if (port === null) throw new Error("replay-reader-worker runs as a worker thread
 const { target, ahead } = workerData as ReaderThreadData;
 const send = (message: ReaderThreadMessage) => port.postMessage(message);
 
-type Asked = Extract<ToReaderThread, { kind: "read" }>;
-const asked: Asked[] = [];
+/** The read under way: batches it may still send, and whether the replay has stopped taking them. */
+interface Reading {
+  readonly id: number;
+  credits: number;
+  cancelled: boolean;
+  wake?: () => void;
+}
+
+const asked: Extract<ToReaderThread, { kind: "read" }>[] = [];
 let wakeIdle: (() => void) | undefined;
-let current: { id: number; credits: number; cancelled: boolean; wake?: () => void } | undefined;
+let current: Reading | undefined;
 const cancelled = new Set<number>();
 port.on("message", (message: ToReaderThread) => {
   if (message.kind === "read") {
@@ -43,7 +50,7 @@ for (;;) {
   const { id, read } = next;
   // Cancelled before it began: nothing to read.
   if (cancelled.delete(id)) continue;
-  const reading: { id: number; credits: number; cancelled: boolean; wake?: () => void } = { id, credits: ahead, cancelled: false };
+  const reading: Reading = { id, credits: ahead, cancelled: false };
   current = reading;
   try {
     for await (const batch of replayBatches(store.readAll(readAllRange(read)), read)) {
