@@ -12,6 +12,7 @@ import {
   type Projection,
   type ViewPorts,
 } from "../projections/index.js";
+import { READ_ALL_SETTLE_MS } from "../store/index.js";
 import { dropGeneration, type Dropped } from "./drop-generation.js";
 import { takeRebuildLease, type RebuildLease } from "./rebuild-lease.js";
 import { redrive } from "./redrive.js";
@@ -35,6 +36,12 @@ export interface RebuildOptions<P extends RebuildPorts> {
    * old pointer. At least the readers' pointer lifetime.
    */
   readonly graceMs: number;
+  /**
+   * How long after minting its id an event may still be committing: a pass's checkpoint stays
+   * behind events younger than this, so that the next pass reads them again. Default
+   * `READ_ALL_SETTLE_MS`.
+   */
+  readonly settleMs?: number;
   /** Throw away a half-built generation instead of continuing it. */
   readonly restart?: boolean;
   readonly clock?: () => Date;
@@ -62,8 +69,14 @@ export interface RebuildSummary {
 
 /** Most catch-up passes before the switch; each is shorter than the one before it unless writes outpace the replay. */
 const CATCH_UP_PASSES = 5;
-/** A pass that read fewer events than this is close enough to switch on. */
-const CLOSE_ENOUGH = 200;
+/**
+ * A pass that took less than this is close enough to switch on: the new generation is at most
+ * that far behind the live one. (Counting events would not do: each pass reads the unsettled
+ * tail of history again.)
+ */
+const CLOSE_ENOUGH_MS = 1000;
+/** The wait before a pass that stopped at an event still waiting for its predecessor runs again. */
+const UNSETTLED_RETRY_MS = 250;
 
 /**
  * Points searchers at `index`: one atomic alias update that also takes the alias off the old
@@ -113,6 +126,7 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
   const { projection, ports } = options;
   const started = Date.now();
   const clock = options.clock ?? (() => new Date());
+  const settleMs = options.settleMs ?? READ_ALL_SETTLE_MS;
   const phase = options.onPhase ?? (() => {});
   const current = await readGeneration(ports.views, projection.name);
   const building = lease.found;
@@ -131,6 +145,10 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
 
   const replayId = `rebuild-g${next}`;
   // Once switched, the rebuild must finish: the passes after the switch do not stop on Ctrl-C.
+  // A pass reads to history's tip, but where history has not settled an event may still be
+  // committing behind those read: checkpointed past, it would be in neither generation, as the
+  // live projector may apply it to the old one. So the checkpoint stays where history has settled,
+  // and a pass that meets an event before its predecessor there ends, to be run again.
   const pass = (restart: boolean, stoppable: boolean) =>
     runReplay({
       projection,
@@ -138,6 +156,7 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
       ports: target,
       replayId,
       restart,
+      unsettledFrom: clock().getTime() - settleMs,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.shouldStop === undefined || !stoppable ? {} : { shouldStop: options.shouldStop }),
     });
@@ -165,11 +184,10 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
     let replay = await pass(!resumed, true);
     if (replay.stopped) return summary(replay, true);
     for (let n = 1; n <= CATCH_UP_PASSES; n++) {
-      const before = replay.scanned;
       phase("catch-up", `pass ${n}`);
       replay = await pass(false, true);
       if (replay.stopped) return summary(replay, true);
-      if (replay.scanned - before < CLOSE_ENOUGH) break;
+      if (replay.unsettled !== true && replay.seconds * 1000 < CLOSE_ENOUGH_MS) break;
     }
 
     lease.assertHeld();
@@ -190,7 +208,14 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
   await pass(false, false);
   phase("grace", `${Math.max(options.graceMs, READER_POINTER_TTL_MS)} ms`);
   await sleep(Math.max(options.graceMs, READER_POINTER_TTL_MS));
-  const replay = await pass(false, false);
+  // The last pass must reach every event that a projector may have applied to the old generation
+  // only: one that stopped unsettled is run again until the event it waited for has come.
+  let replay = await pass(false, false);
+  while (replay.unsettled === true) {
+    phase("catch-up", "an event's predecessor is still committing; reading again");
+    await sleep(UNSETTLED_RETRY_MS);
+    replay = await pass(false, false);
+  }
 
   lease.assertHeld();
   phase("drop", `generation ${from}`);

@@ -1,6 +1,6 @@
-import { decodeTime } from "ulid";
+import { decodeTime, encodeTime } from "ulid";
 import type { EventType } from "../events/index.js";
-import type { Projection, ViewPorts } from "../projections/index.js";
+import { EventOutOfOrder, type Projection, type ViewPorts } from "../projections/index.js";
 import type { ReplayBatch, ReplayReader } from "./replay-batches.js";
 import { replayCheckpoints, type ReplayCheckpoint } from "./replay-checkpoints.js";
 
@@ -24,6 +24,14 @@ export interface ReplayOptions<P extends ViewPorts> {
   readonly onProgress?: (progress: ReplayProgress) => void;
   /** Asked between batches: true stops the replay after a checkpoint (Ctrl-C). */
   readonly shouldStop?: () => boolean;
+  /**
+   * For a replay that reads up to history's tip while appends go on (a rebuild's passes): events
+   * minted at or after this time (ms) may not have settled, as an append that minted an earlier
+   * id may still be committing. The checkpoint never passes them, so the next run reads them
+   * again; and an event met there before its predecessor ends the replay as `unsettled` instead
+   * of failing it.
+   */
+  readonly unsettledFrom?: number;
 }
 
 export interface ReplayProgress {
@@ -39,6 +47,8 @@ export interface ReplaySummary extends ReplayProgress {
   readonly resumedAfter?: string;
   readonly lastEventId?: string;
   readonly stopped: boolean;
+  /** Ended at an event that came before its predecessor where history had not settled: run again to go on. */
+  readonly unsettled?: boolean;
   readonly seconds: number;
 }
 
@@ -80,13 +90,21 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
   let at: number | undefined;
   let sinceCheckpoint = 0;
   const byType: Record<string, number> = {};
+  // The greatest id minted before `unsettledFrom`: a checkpoint there re-reads everything after.
+  const settledUpTo = options.unsettledFrom === undefined ? undefined : encodeTime(options.unsettledFrom - 1, 10) + "Z".repeat(16);
+  const checkpointId = () => (settledUpTo !== undefined && lastEventId !== undefined && lastEventId > settledUpTo ? settledUpTo : lastEventId);
+  const unsettledOutOfOrder = (error: unknown, batch: ReplayBatch) => {
+    if (settledUpTo === undefined || !(error instanceof EventOutOfOrder)) return false;
+    const early = batch.events.find((e) => e.streamId === error.streamId && e.version === error.version);
+    return early !== undefined && early.eventId > settledUpTo;
+  };
   const checkpoint = (done: boolean) =>
     options.dryRun === true
       ? Promise.resolve()
       : marks.put({
           projection: projection.name,
           replayId,
-          ...(lastEventId === undefined ? {} : { lastEventId }),
+          ...(checkpointId() === undefined ? {} : { lastEventId: checkpointId() }),
           scanned,
           applied,
           undecodable,
@@ -105,6 +123,7 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
   };
 
   let stopped = false;
+  let unsettled = false;
   let inFlight: Promise<void> | undefined;
   let inFlightBatch: ReplayBatch | undefined;
   let failure: { error: unknown } | undefined;
@@ -112,6 +131,12 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
     if (inFlight === undefined || inFlightBatch === undefined) return;
     await inFlight;
     // The batch failed: stop here, with the checkpoint still before it.
+    if (failure !== undefined && unsettledOutOfOrder(failure.error, inFlightBatch)) {
+      unsettled = true;
+      inFlight = undefined;
+      inFlightBatch = undefined;
+      return;
+    }
     if (failure !== undefined) throw failure.error;
     settle(inFlightBatch);
     inFlight = undefined;
@@ -124,6 +149,7 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
   };
   for await (const batch of source) {
     await finishInFlight();
+    if (unsettled) break;
     if (options.shouldStop?.() === true) {
       stopped = true;
       break;
@@ -136,7 +162,7 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
         : projection.apply(batch.events, ports).catch((error: unknown) => void (failure = { error }));
   }
   await finishInFlight();
-  await checkpoint(!stopped);
+  await checkpoint(!stopped && !unsettled);
   return {
     scanned,
     applied,
@@ -146,6 +172,7 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
     ...(lastEventId === undefined ? {} : { lastEventId }),
     ...(at === undefined ? {} : { at }),
     stopped,
+    ...(unsettled ? { unsettled } : {}),
     seconds: (Date.now() - started) / 1000,
   };
 };

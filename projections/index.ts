@@ -29,6 +29,7 @@ export * from "./projection.js";
 export * from "./ports.js";
 export * from "./generations.js";
 export { deadLetters, type DeadLetter, type DeadLetters } from "./dead-letters.js";
+export { EventOutOfOrder } from "./stream-view.js";
 export { getCart, type CartView } from "./cart-view.js";
 export { getInventory, type InventoryView } from "./inventory-view.js";
 export { getOrder, listOrders, type OrderView, type OrderPage } from "./order-history.js";

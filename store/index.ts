@@ -1,6 +1,7 @@
 export * from "./types.js";
 export * from "./tables.js";
 export { createEventStore, type EventStoreConfig } from "./event-store.js";
+export { READ_ALL_SETTLE_MS } from "./read-all.js";
 export { decodeEventItem, type ItemKind } from "./event-item.js";
 export { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS } from "./append.js";
 export { MAX_ITEM_BYTES, itemSize } from "./item-size.js";

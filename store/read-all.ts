@@ -50,6 +50,14 @@ const startedEarly = <T>(source: AsyncIterable<T>): AsyncIterable<T> => {
   };
 };
 
+/**
+ * How long after minting an event's id `readAll` may still not show it: the append that minted
+ * the id may still be committing (its retries back off for seconds when DynamoDB Local's lock is
+ * busy), and the time index is written after the table. A reader that moves a checkpoint along
+ * `readAll` never moves it past ids younger than this, or an event committing behind it is lost.
+ */
+export const READ_ALL_SETTLE_MS = 10_000;
+
 const eventIdOf = (item: Item): string => item[keys.byTime.sk]?.S ?? "";
 
 /**
