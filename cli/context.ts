@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import type { ProjectionPorts } from "../projections/index.js";
-import type { ReplayReader } from "./replay-batches.js";
-import { readInReaderThread } from "./replay-reader-thread.js";
+import { readInThisThread } from "./replay-batches.js";
+import { readInReaderThread, type ReaderThreadReader } from "./replay-reader-thread.js";
 import { createEventStore, dynamoDbClientFor, tableNames, type EventStore } from "../store/index.js";
 
 /** Where the CLI finds the store and the read models; every value comes from the environment. */
@@ -55,8 +55,8 @@ export interface CliContext {
   readonly config: CliConfig;
   readonly dynamo: DynamoDBClient;
   readonly store: EventStore;
-  /** How replays and rebuilds read history: in a reader thread beside the one that applies it. */
-  readonly readHistory: ReplayReader;
+  /** How replays and rebuilds read history: in a reader thread beside the one that applies it (in this one while it starts), kept for the next read. */
+  readonly readHistory: ReaderThreadReader;
   readonly ports: ProjectionPorts;
   close(): Promise<void>;
 }
@@ -70,11 +70,16 @@ export const createContext = (config: CliConfig): CliContext => {
     redisClients.push(client);
     return client;
   };
+  const store = createEventStore({ client: dynamo, tableName: config.eventsTable });
+  const readHistory = readInReaderThread(
+    { ...(config.dynamoDbEndpoint === undefined ? {} : { dynamoDbEndpoint: config.dynamoDbEndpoint }), eventsTable: config.eventsTable },
+    { meanwhile: readInThisThread(store) },
+  );
   return {
     config,
     dynamo,
-    store: createEventStore({ client: dynamo, tableName: config.eventsTable }),
-    readHistory: readInReaderThread({ ...(config.dynamoDbEndpoint === undefined ? {} : { dynamoDbEndpoint: config.dynamoDbEndpoint }), eventsTable: config.eventsTable }),
+    store,
+    readHistory,
     ports: {
       views: { client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName: config.viewsTable },
       redis: redisWithPrefix(config.redisPrefix),
@@ -84,6 +89,7 @@ export const createContext = (config: CliConfig): CliContext => {
       integration: { bus: { publish: async () => {} }, stockLowThreshold: 5 },
     },
     close: async () => {
+      await readHistory.close();
       await Promise.all(redisClients.map((r) => (r.status === "wait" ? r.disconnect() : r.quit().then(() => undefined, () => undefined))));
       dynamo.destroy();
     },

@@ -9,6 +9,11 @@ export interface ReplayBatch {
   readonly upTo?: string;
   readonly scanned: number;
   readonly undecodable: number;
+  /**
+   * Nothing was read after `upTo` (the batch did not end on an undecodable item): a read that
+   * goes on after `upTo` counts nothing of this batch twice.
+   */
+  readonly endsAtUpTo: boolean;
 }
 
 /** What a replay reads: `readAll`'s range, the event types it applies, and where it resumes. */
@@ -32,21 +37,24 @@ export type ReplayReader = (read: ReplayRead) => AsyncIterable<ReplayBatch>;
 export async function* replayBatches(source: AsyncIterable<ReadResult>, read: ReplayRead): AsyncGenerator<ReplayBatch> {
   const wanted = new Set(read.wanted);
   const { after, batchSize } = read;
-  let batch: { events: StoredEvent[]; upTo?: string; scanned: number; undecodable: number } = { events: [], scanned: 0, undecodable: 0 };
+  const empty = (): { events: StoredEvent[]; upTo?: string; scanned: number; undecodable: number; endsAtUpTo: boolean } => ({ events: [], scanned: 0, undecodable: 0, endsAtUpTo: false });
+  let batch = empty();
   for await (const result of source) {
     if (isLeft(result)) {
       batch.undecodable += 1;
       batch.scanned += 1;
+      batch.endsAtUpTo = false;
     } else {
       const event = result.right;
       if (after !== undefined && event.eventId <= after) continue;
       batch.scanned += 1;
       batch.upTo = event.eventId;
+      batch.endsAtUpTo = true;
       if (wanted.has(event.type)) batch.events.push(event);
     }
     if (batch.events.length >= batchSize || batch.scanned >= batchSize * 10) {
       yield batch;
-      batch = { events: [], scanned: 0, undecodable: 0 };
+      batch = empty();
     }
   }
   if (batch.scanned > 0) yield batch;

@@ -1,36 +1,70 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createEventStore, dynamoDbClientFor } from "../store/index.js";
 import { readAllRange, replayBatches } from "./replay-batches.js";
-import type { ReaderThreadData, ReaderThreadMessage } from "./replay-reader-thread.js";
+import type { ReaderThreadData, ReaderThreadMessage, ToReaderThread } from "./replay-reader-thread.js";
 
-// The reader thread of `readInReaderThread`: reads and batches history, and sends a batch each
-// time the replay has taken one, `ahead` at first.
+// The reader thread of `readInReaderThread`: says it is ready, then does one read at a time,
+// in the order asked, sending a batch each time the replay has taken one (`ahead` at first),
+// until the read ends or is cancelled.
 const port = parentPort;
 if (port === null) throw new Error("replay-reader-worker runs as a worker thread");
-const { target, read, ahead } = workerData as ReaderThreadData;
+const { target, ahead } = workerData as ReaderThreadData;
 const send = (message: ReaderThreadMessage) => port.postMessage(message);
 
-let credits = ahead;
-let taken: (() => void) | undefined;
-port.on("message", () => {
-  credits += 1;
-  taken?.();
-  taken = undefined;
+/** The read under way: batches it may still send, and whether the replay has stopped taking them. */
+interface Reading {
+  readonly id: number;
+  credits: number;
+  cancelled: boolean;
+  wake?: () => void;
+}
+
+const asked: Extract<ToReaderThread, { kind: "read" }>[] = [];
+let wakeIdle: (() => void) | undefined;
+let current: Reading | undefined;
+const cancelled = new Set<number>();
+port.on("message", (message: ToReaderThread) => {
+  if (message.kind === "read") {
+    asked.push(message);
+    wakeIdle?.();
+    wakeIdle = undefined;
+    return;
+  }
+  if (message.kind === "cancel") cancelled.add(message.id);
+  if (current === undefined || message.id !== current.id) return;
+  if (message.kind === "next") current.credits += 1;
+  else current.cancelled = true;
+  current.wake?.();
+  current.wake = undefined;
 });
 
 const client = dynamoDbClientFor(target.dynamoDbEndpoint);
-try {
-  const store = createEventStore({ client, tableName: target.eventsTable });
-  for await (const batch of replayBatches(store.readAll(readAllRange(read)), read)) {
-    while (credits === 0) await new Promise<void>((resolve) => (taken = resolve));
-    credits -= 1;
-    send({ kind: "batch", batch });
+const store = createEventStore({ client, tableName: target.eventsTable });
+send({ kind: "ready" });
+for (;;) {
+  const next = asked.shift();
+  if (next === undefined) {
+    await new Promise<void>((resolve) => (wakeIdle = resolve));
+    continue;
   }
-  send({ kind: "end" });
-} catch (error) {
-  const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
-  send({ kind: "failed", name, message, ...(stack === undefined ? {} : { stack }) });
-} finally {
-  // The port stays open: the replay ends this thread once it has taken the last message.
-  client.destroy();
+  const { id, read } = next;
+  // Cancelled before it began: nothing to read.
+  if (cancelled.delete(id)) continue;
+  const reading: Reading = { id, credits: ahead, cancelled: false };
+  current = reading;
+  try {
+    for await (const batch of replayBatches(store.readAll(readAllRange(read)), read)) {
+      while (reading.credits === 0 && !reading.cancelled) await new Promise<void>((resolve) => (reading.wake = resolve));
+      if (reading.cancelled) break;
+      reading.credits -= 1;
+      send({ kind: "batch", id, batch });
+    }
+    if (!reading.cancelled) send({ kind: "end", id });
+  } catch (error) {
+    const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
+    send({ kind: "failed", id, name, message, ...(stack === undefined ? {} : { stack }) });
+  } finally {
+    cancelled.delete(id);
+    current = undefined;
+  }
 }
