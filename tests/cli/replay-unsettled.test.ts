@@ -1,3 +1,4 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { isRight } from "fp-ts/lib/Either.js";
 import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -96,5 +97,17 @@ describe("a replay over history that is still being written", () => {
     const caughtUp = await run(now - 1000);
     expect(caughtUp.unsettled).toBeUndefined();
     expect(await getInventory(ports.views, book)).toMatchObject({ onHand: 2, version: 2 });
+  });
+});
+
+describe("a replay's checkpoint", () => {
+  it("that does not decode stops the replay with a clear error instead of resuming from a guess", async () => {
+    const ports = await freshPorts();
+    await ports.views.client.send(
+      new PutCommand({ TableName: ports.views.tableName, Item: { pk: `replay#${inventory.name}`, sk: "broken", projection: inventory.name, replayId: "broken", scanned: "many" } }),
+    );
+    await expect(runReplay({ projection: inventory, read: readInThisThread(f.store), ports, replayId: "broken" })).rejects.toThrow(
+      /checkpoint of replay broken of inventory-view does not decode/,
+    );
   });
 });
