@@ -36,12 +36,6 @@ export interface RebuildOptions<P extends RebuildPorts> {
    * old pointer. At least the readers' pointer lifetime.
    */
   readonly graceMs: number;
-  /**
-   * How long after minting its id an event may still be committing: a pass's checkpoint stays
-   * behind events younger than this, so that the next pass reads them again. Default
-   * `READ_ALL_SETTLE_MS`.
-   */
-  readonly settleMs?: number;
   /** Throw away a half-built generation instead of continuing it. */
   readonly restart?: boolean;
   readonly clock?: () => Date;
@@ -126,7 +120,6 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
   const { projection, ports } = options;
   const started = Date.now();
   const clock = options.clock ?? (() => new Date());
-  const settleMs = options.settleMs ?? READ_ALL_SETTLE_MS;
   const phase = options.onPhase ?? (() => {});
   const current = await readGeneration(ports.views, projection.name);
   const building = lease.found;
@@ -156,7 +149,7 @@ const rebuildHolding = async <P extends RebuildPorts>(options: RebuildOptions<P>
       ports: target,
       replayId,
       restart,
-      unsettledFrom: clock().getTime() - settleMs,
+      unsettledFrom: clock().getTime() - READ_ALL_SETTLE_MS,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.shouldStop === undefined || !stoppable ? {} : { shouldStop: options.shouldStop }),
     });

@@ -130,7 +130,8 @@ export const runReplay = async <P extends ViewPorts>(options: ReplayOptions<P>):
   const finishInFlight = async () => {
     if (inFlight === undefined || inFlightBatch === undefined) return;
     await inFlight;
-    // The batch failed: stop here, with the checkpoint still before it.
+    // The batch failed: stop here, with the checkpoint still before it; where history has not
+    // settled, the event it lacked may still come, so the replay ends without failing.
     if (failure !== undefined && unsettledOutOfOrder(failure.error, inFlightBatch)) {
       unsettled = true;
       inFlight = undefined;
