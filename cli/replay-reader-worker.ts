@@ -11,17 +11,17 @@ if (port === null) throw new Error("replay-reader-worker runs as a worker thread
 const { target, ahead } = workerData as ReaderThreadData;
 const send = (message: ReaderThreadMessage) => port.postMessage(message);
 
-/** The read under way: batches it may still send, and whether the replay has stopped taking them. */
+/** The read under way: batches it may still send. */
 interface Reading {
   readonly id: number;
   credits: number;
-  cancelled: boolean;
   wake?: () => void;
 }
 
 const asked: Extract<ToReaderThread, { kind: "read" }>[] = [];
 let wakeIdle: (() => void) | undefined;
 let current: Reading | undefined;
+/** Reads the replay stopped taking: the one under way, or one not begun yet. */
 const cancelled = new Set<number>();
 port.on("message", (message: ToReaderThread) => {
   if (message.kind === "read") {
@@ -33,7 +33,6 @@ port.on("message", (message: ToReaderThread) => {
   if (message.kind === "cancel") cancelled.add(message.id);
   if (current === undefined || message.id !== current.id) return;
   if (message.kind === "next") current.credits += 1;
-  else current.cancelled = true;
   current.wake?.();
   current.wake = undefined;
 });
@@ -50,16 +49,16 @@ for (;;) {
   const { id, read } = next;
   // Cancelled before it began: nothing to read.
   if (cancelled.delete(id)) continue;
-  const reading: Reading = { id, credits: ahead, cancelled: false };
+  const reading: Reading = { id, credits: ahead };
   current = reading;
   try {
     for await (const batch of replayBatches(store.readAll(readAllRange(read)), read)) {
-      while (reading.credits === 0 && !reading.cancelled) await new Promise<void>((resolve) => (reading.wake = resolve));
-      if (reading.cancelled) break;
+      while (reading.credits === 0 && !cancelled.has(id)) await new Promise<void>((resolve) => (reading.wake = resolve));
+      if (cancelled.has(id)) break;
       reading.credits -= 1;
       send({ kind: "batch", id, batch });
     }
-    if (!reading.cancelled) send({ kind: "end", id });
+    if (!cancelled.has(id)) send({ kind: "end", id });
   } catch (error) {
     const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
     send({ kind: "failed", id, name, message, ...(stack === undefined ? {} : { stack }) });
