@@ -1,5 +1,5 @@
 // `npm run bench:replay [-- --sizes 100000,1000000] [--projections bestsellers,order-history]
-// [--batch-size n] [--load-concurrency n] [--events-per-hour n] [--readers thread,same]`: replay throughput and peak memory into the
+// [--batch-size n] [--load-concurrency n] [--events-per-hour n] [--readers thread,same] [--rounds n]`: replay throughput and peak memory into the
 // projections that read books and orders (Redis, DynamoDB views, the integration bus), beside
 // the raw rate of reading the same events with readAll alone, and each one's peak memory at the
 // largest size against the smallest. Each size runs in fresh tables on the same servers.
@@ -27,6 +27,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 type Ports = ViewPorts & RedisPorts & IntegrationPorts;
 /** At most this many warm-up reads before the measured runs. */
 const WARM_UP_ROUNDS_MAX = 8;
+/** Events of each projection's unmeasured warm-up replay. */
+const WARM_UP_REPLAY_EVENTS = 100_000;
 const benched = [bestsellers, orderHistory, salesByCategory, integrationEvents] as Projection<Ports>[];
 const { values } = parseArgs({
   options: {
@@ -36,10 +38,13 @@ const { values } = parseArgs({
     "load-concurrency": { type: "string", default: "4" },
     "events-per-hour": { type: "string", default: "1000" },
     readers: { type: "string", default: "thread" },
+    rounds: { type: "string", default: "3" },
   },
 });
 const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
 const loadConcurrency = Number(values["load-concurrency"]);
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds is a whole number, at least 1");
 const eventsPerHour = Number(values["events-per-hour"]);
 if (!Number.isInteger(eventsPerHour) || eventsPerHour < 0) throw new Error("--events-per-hour is a whole number, 0 for the wall clock");
 /** How the replays read: in a reader thread beside the one that applies (as the CLI does), or in that same thread. */
@@ -150,8 +155,15 @@ const perEvent = (cpu: Cpu, events: number) => {
   return `node ${us(cpu.node)}, DynamoDB Local ${us(cpu.dynamo)}, Redis ${us(cpu.redis)}`;
 };
 
+interface Measured<T> {
+  readonly result: T;
+  readonly seconds: number;
+  readonly peakMb: number;
+  readonly cpu: Cpu;
+}
+
 /** Peak RSS during `run`, sampled every 50 ms (a forced GC first, so runs start alike), and the CPU it took. */
-const measured = async <T>(run: () => Promise<T>) => {
+const measured = async <T>(run: () => Promise<T>): Promise<Measured<T>> => {
   globalThis.gc?.();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
@@ -191,8 +203,7 @@ try {
       });
     const target = { dynamoDbEndpoint: servers.dynamoDbEndpoint, eventsTable: names.events };
     // As the CLI reads: in this thread while the reader thread starts, which is then kept for
-    // the next read. The raw read through it comes first, so the replays find it started and its
-    // code compiled, as the replays in one thread find this one's.
+    // the next read.
     const threadReader = readInReaderThread(target, { meanwhile: readInThisThread(store) });
     const readerOf = (kind: keyof typeof readerKinds): ReplayReader => (kind === "thread" ? threadReader : readInThisThread(store));
     // The raw read the way the replays read, every event of every type handed over: when a
@@ -207,6 +218,23 @@ try {
     // A bus that keeps nothing: memory should show the replay's, not what was published.
     const integration = { bus: { publish: () => Promise.resolve() }, stockLowThreshold: 5 };
     const ports: Ports = { views: { client: DynamoDBDocumentClient.from(client), tableName: names.views }, redis, integration };
+    let replayCount = 0;
+    const replay = (projection: Projection<Ports>, kind: keyof typeof readerKinds, stopAfter?: number) => {
+      // Each replay into an empty read model of its own: a second replay into the first one's
+      // would find every event applied already, and only skip them.
+      const fresh = `run-${replayCount++}`;
+      const runPorts: Ports = { ...ports, views: { ...ports.views, keyPrefix: `${fresh}#` }, redisKeyPrefix: `${fresh}:` };
+      let scanned = 0;
+      return runReplay({
+        projection,
+        read: readerOf(kind),
+        ports: runPorts,
+        replayId: "bench",
+        restart: true,
+        ...(batchSize === undefined ? {} : { batchSize }),
+        ...(stopAfter === undefined ? {} : { onProgress: (p: { scanned: number }) => (scanned = p.scanned), shouldStop: () => scanned >= stopAfter }),
+      });
+    };
     // DynamoDB Local's JVM reads faster once warm, and one read of 100,000 events did not warm
     // it (a raw read after the replays ran a third faster than the one before them): reads of up
     // to 100,000 events, not measured, until two in a row agree within 5%, so that the replays
@@ -221,44 +249,56 @@ try {
       if (previous !== undefined && last !== undefined && Math.abs(last - previous) <= 0.05 * previous) break;
     }
     console.log(`warm-up reads: ${warmUpRates.map((r) => Math.round(r)).join(", ")} ev/s`);
-    // The raw read before and after the replays, the faster one the baseline: a server that
-    // warms up as it goes must not make the replays look faster than reading alone.
-    const rawRuns = [await readAlone()];
-    const besideRun = readers.includes("thread") ? await readBeside() : undefined;
-    const replays = [];
+    const rawRuns: (Measured<number> & { readonly besideThread: boolean })[] = [];
+    const besideRuns: Measured<number>[] = [];
+    const replays = new Map<string, Measured<Awaited<ReturnType<typeof runReplay>>>[]>();
     // Every replay through the reader thread first, then the thread closed: the replays in one
     // thread run without an idle thread's memory beside them.
     for (const kind of readers) {
-      for (const projection of chosen) {
-        // Each replay into an empty read model of its own: a second replay into the first one's
-        // would find every event applied already, and only skip them.
-        const fresh = `run-${replays.length}`;
-        const runPorts: Ports = { ...ports, views: { ...ports.views, keyPrefix: `${fresh}#` }, redisKeyPrefix: `${fresh}:` };
-        const run = await measured(() => runReplay({ projection, read: readerOf(kind), ports: runPorts, replayId: "bench", restart: true, ...(batchSize === undefined ? {} : { batchSize }) }));
-        const label = readers.length === 1 ? projection.name : `${projection.name} (${readerKinds[kind]})`;
-        peak(label, size, run.peakMb);
-        replays.push({ label, run });
+      // The reads were warmed above, but not the replays' own code (the apply path, the Redis
+      // client), which V8 compiles as it goes: one unmeasured replay of each before the rounds.
+      for (const projection of chosen) await replay(projection, kind, WARM_UP_REPLAY_EVENTS);
+      // Rounds, each with its raw reads beside its replays, so a spell of a slower machine
+      // falls on both; each figure is the fastest of its rounds, the baseline as much as the replays.
+      for (let round = 0; round < rounds; round++) {
+        rawRuns.push({ ...(await readAlone()), besideThread: kind === "thread" });
+        if (kind === "thread") besideRuns.push(await readBeside());
+        for (const projection of chosen) {
+          const run = await measured(() => replay(projection, kind));
+          const label = readers.length === 1 ? projection.name : `${projection.name} (${readerKinds[kind]})`;
+          replays.set(label, [...(replays.get(label) ?? []), run]);
+        }
       }
       if (kind === "thread") await threadReader.close();
     }
-    rawRuns.push(await readAlone());
-    const rawRate = Math.max(...[...rawRuns, ...(besideRun === undefined ? [] : [besideRun])].map((r) => r.result / r.seconds));
-    peak("readAll alone", size, Math.max(...rawRuns.map((r) => r.peakMb)));
+    const rateOf = (r: Measured<number>) => r.result / r.seconds;
+    const fastest = <T>(runs: Measured<T>[], rate: (r: Measured<T>) => number) => runs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
+    const rawBest = fastest([...rawRuns, ...besideRuns], rateOf);
+    const rawRate = rateOf(rawBest);
+    // readAll's own memory, without the idle reader thread's beside it where there was a round without one.
+    const withoutThread = rawRuns.filter((r) => !r.besideThread);
+    const rawPeak = Math.max(...(withoutThread.length > 0 ? withoutThread : rawRuns).map((r) => r.peakMb));
+    peak("readAll alone", size, rawPeak);
+    const rates = (runs: Measured<number>[]) => runs.map((r) => Math.round(rateOf(r))).join(", ");
     rows.push(
-      `${String(events).padStart(9)}  ${"readAll alone".padEnd(labelWidth)}  ${Math.round(rawRate).toString().padStart(7)} ev/s  peak RSS ${Math.max(...rawRuns.map((r) => r.peakMb)).toFixed(0)} MB  (before the replays ${Math.round(rawRuns[0]!.result / rawRuns[0]!.seconds)}, after ${Math.round(rawRuns[1]!.result / rawRuns[1]!.seconds)}${besideRun === undefined ? "" : `, in a reader thread ${Math.round(besideRun.result / besideRun.seconds)}`}; the fastest is the baseline)`,
-      `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(rawRuns[1]!.cpu, rawRuns[1]!.result)}${besideRun === undefined ? "" : ` (through a reader thread: ${perEvent(besideRun.cpu, besideRun.result)})`}`,
+      `${String(events).padStart(9)}  ${"readAll alone".padEnd(labelWidth)}  ${Math.round(rawRate).toString().padStart(7)} ev/s  peak RSS ${rawPeak.toFixed(0)} MB  (alone ${rates(rawRuns)}${besideRuns.length === 0 ? "" : `; through the reader thread ${rates(besideRuns)}`}: the fastest is the baseline)`,
+      `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(rawBest.cpu, rawBest.result)}`,
     );
-    for (const { label, run } of replays) {
-      const rate = run.result.scanned / run.seconds;
+    for (const [label, runs] of replays) {
+      const replayRate = (r: (typeof runs)[number]) => r.result.scanned / r.seconds;
+      const best = fastest(runs, replayRate);
+      const rate = replayRate(best);
+      const runPeak = Math.max(...runs.map((r) => r.peakMb));
+      peak(label, size, runPeak);
       rows.push(
-        `${String(events).padStart(9)}  ${label.padEnd(labelWidth)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${run.peakMb.toFixed(0)} MB  (${Math.round((100 * rate) / rawRate)}% of the raw rate; ${run.result.applied} applied)`,
-        `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(run.cpu, run.result.scanned)}`,
+        `${String(events).padStart(9)}  ${label.padEnd(labelWidth)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${runPeak.toFixed(0)} MB  (${Math.round((100 * rate) / rawRate)}% of the raw rate; rounds ${runs.map((r) => Math.round(replayRate(r))).join(", ")}; ${best.result.applied} applied)`,
+        `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(best.cpu, best.result.scanned)}`,
       );
     }
     await threadReader.close();
     redis.disconnect();
     client.destroy();
-    console.log(rows.slice(-2 - 2 * replays.length).join("\n"));
+    console.log(rows.slice(-2 - 2 * replays.size).join("\n"));
   }
   console.log(`\n   events  ${"what".padEnd(labelWidth)}     rate      memory\n${rows.join("\n")}`);
   if (sizes.length > 1) {
