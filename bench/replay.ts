@@ -291,7 +291,7 @@ try {
       const runPeak = Math.max(...runs.map((r) => r.peakMb));
       peak(label, size, runPeak);
       rows.push(
-        `${String(events).padStart(9)}  ${label.padEnd(labelWidth)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${runPeak.toFixed(0)} MB  (${Math.round((100 * rate) / rawRate)}% of the raw rate; rounds ${runs.map((r) => Math.round(replayRate(r))).join(", ")}; ${best.result.applied} applied)`,
+        `${String(events).padStart(9)}  ${label.padEnd(labelWidth)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${runPeak.toFixed(0)} MB  (${Math.round((100 * rate) / rawRate)}% of the raw rate; rounds ${runs.map((r) => Math.round(replayRate(r))).join(", ")} ev/s, ${runs.map((r) => r.peakMb.toFixed(0)).join(", ")} MB; ${best.result.applied} applied)`,
         `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(best.cpu, best.result.scanned)}`,
       );
     }
@@ -304,7 +304,7 @@ try {
   if (sizes.length > 1) {
     const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
     console.log(`\npeak RSS at ${large} events ÷ at ${small} (goal ≤ 1.20)`);
-    for (const [what, bySize] of peaks) console.log(`  ${what.padEnd(labelWidth)}  ${((bySize.get(large) ?? NaN) / (bySize.get(small) ?? NaN)).toFixed(2)}`);
+    for (const [what, bySize] of peaks) console.log(`  ${what.padEnd(labelWidth)}  ${((bySize.get(large) ?? NaN) / (bySize.get(small) ?? NaN)).toFixed(3)}`);
   }
 } finally {
   await servers.stop();
