@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { monotonicFactory } from "ulid";
 import { readInThisThread, type ReplayReader } from "../cli/replay-batches.js";
 import { readInReaderThread } from "../cli/replay-reader-thread.js";
-import { runReplay } from "../cli/replay-run.js";
+import { runReplay, type ReplayProgress } from "../cli/replay-run.js";
 import { eventTypes, streamId } from "../events/index.js";
 import { localAwsConfig } from "../local/dynamodb-local.js";
 import { startLocalServers } from "../local/servers.js";
@@ -232,7 +232,7 @@ try {
         replayId: "bench",
         restart: true,
         ...(batchSize === undefined ? {} : { batchSize }),
-        ...(stopAfter === undefined ? {} : { onProgress: (p: { scanned: number }) => (scanned = p.scanned), shouldStop: () => scanned >= stopAfter }),
+        ...(stopAfter === undefined ? {} : { onProgress: (p: ReplayProgress) => (scanned = p.scanned), shouldStop: () => scanned >= stopAfter }),
       });
     };
     // DynamoDB Local's JVM reads faster once warm, and one read of 100,000 events did not warm
@@ -279,9 +279,9 @@ try {
     const withoutThread = rawRuns.filter((r) => !r.besideThread);
     const rawPeak = Math.max(...(withoutThread.length > 0 ? withoutThread : rawRuns).map((r) => r.peakMb));
     peak("readAll alone", size, rawPeak);
-    const rates = (runs: Measured<number>[]) => runs.map((r) => Math.round(rateOf(r))).join(", ");
+    const rates = <T>(runs: Measured<T>[], rate: (r: Measured<T>) => number) => runs.map((r) => Math.round(rate(r))).join(", ");
     rows.push(
-      `${String(events).padStart(9)}  ${"readAll alone".padEnd(labelWidth)}  ${Math.round(rawRate).toString().padStart(7)} ev/s  peak RSS ${rawPeak.toFixed(0)} MB  (alone ${rates(rawRuns)}${besideRuns.length === 0 ? "" : `; through the reader thread ${rates(besideRuns)}`}: the fastest is the baseline)`,
+      `${String(events).padStart(9)}  ${"readAll alone".padEnd(labelWidth)}  ${Math.round(rawRate).toString().padStart(7)} ev/s  peak RSS ${rawPeak.toFixed(0)} MB  (alone ${rates(rawRuns, rateOf)}${besideRuns.length === 0 ? "" : `; through the reader thread ${rates(besideRuns, rateOf)}`}: the fastest is the baseline)`,
       `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(rawBest.cpu, rawBest.result)}`,
     );
     for (const [label, runs] of replays) {
@@ -291,7 +291,7 @@ try {
       const runPeak = Math.max(...runs.map((r) => r.peakMb));
       peak(label, size, runPeak);
       rows.push(
-        `${String(events).padStart(9)}  ${label.padEnd(labelWidth)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${runPeak.toFixed(0)} MB  (${Math.round((100 * rate) / rawRate)}% of the raw rate; rounds ${runs.map((r) => Math.round(replayRate(r))).join(", ")} ev/s, ${runs.map((r) => r.peakMb.toFixed(0)).join(", ")} MB; ${best.result.applied} applied)`,
+        `${String(events).padStart(9)}  ${label.padEnd(labelWidth)}  ${Math.round(rate).toString().padStart(7)} ev/s  peak RSS ${runPeak.toFixed(0)} MB  (${Math.round((100 * rate) / rawRate)}% of the raw rate; rounds ${rates(runs, replayRate)} ev/s, ${runs.map((r) => r.peakMb.toFixed(0)).join(", ")} MB; ${best.result.applied} applied)`,
         `${"".padStart(9)}  ${"".padEnd(labelWidth)}  CPU µs per event: ${perEvent(best.cpu, best.result.scanned)}`,
       );
     }
