@@ -10,6 +10,12 @@ export const streams = {
   cart: (customerId: string): StreamId => streamId("cart", customerId),
   order: (orderId: string): StreamId => streamId("order", orderId),
   payment: (orderId: string): StreamId => streamId("payment", orderId),
+  /**
+   * An order's hold on stock: the StockReserved, ReservationCommitted, ReservationReleased and
+   * StockReturned events of its lines. They live with the order, not on the book's inventory
+   * stream, so that checkouts of one book never contend for that stream's next version.
+   */
+  reservation: (orderId: string): StreamId => streamId("reservation", orderId),
   rating: (bookId: string, customerId: string): StreamId => streamId("rating", `${bookId}.${customerId}`),
 } as const;
 

@@ -16,6 +16,12 @@ export interface CommandDeps {
   readonly snapshotEvery?: number;
   /** Charge attempts per payment before leaving it pending for a later retry (default 3). */
   readonly chargeAttempts?: number;
+  /**
+   * Told of every retry a command makes: `version` when it decides again after a stream moved
+   * on, `transaction-conflict` when DynamoDB cancelled a transaction that overlapped another one
+   * and it is sent again unchanged. For benchmarks and metrics.
+   */
+  readonly onRetry?: (reason: "version" | "transaction-conflict") => void;
   /** Where failures of off-the-hot-path work (snapshots) are reported; they never fail a command. */
   readonly onBackgroundError?: (error: unknown) => void;
 }
