@@ -16,7 +16,11 @@ export interface CheckoutInput {
   readonly customerId: string;
   readonly orderId: string;
   readonly cart: CartState;
-  /** The inventory of every book in the cart; a book with no stream yet may be left out. */
+  /**
+   * The stock levels of every book in the cart, as the stock counters stand (a book never
+   * stocked may be left out). They decide what to tell a customer who asks for too much; the
+   * counters' own guards decide, when the reservation is written, that nothing is oversold.
+   */
   readonly inventories: ReadonlyMap<string, InventoryState>;
   /** The catalogue entry of every book in the cart. */
   readonly books: ReadonlyMap<string, Book>;
@@ -26,7 +30,8 @@ export interface CheckoutInput {
 /** The events for each stream, to be appended in one transaction with each stream's expected version. */
 export interface CheckoutDecision {
   readonly order: OrderEvent[];
-  readonly inventories: Map<string, InventoryEvent[]>;
+  /** One `StockReserved` per line, for the order's reservation stream. */
+  readonly reservation: InventoryEvent[];
   readonly cart: CartEvent[];
 }
 
@@ -56,14 +61,14 @@ export const decideCheckout = (input: CheckoutInput): Either<DomainError, Checko
   if (foreign) return left(errors.currencyMismatch(currency, foreign.book.currency));
 
   const short: ShortLine[] = [];
-  const inventories = new Map<string, InventoryEvent[]>();
+  const reservation: InventoryEvent[] = [];
   for (const { book, quantity } of priced) {
     const stock = input.inventories.get(book.bookId) ?? inventoryDecider.initialState;
     const reserved = inventoryDecider.decide({ type: "ReserveStock", bookId: book.bookId, orderId, quantity }, stock);
     if (isLeft(reserved)) {
       if (reserved.left.kind !== "InsufficientStock") return reserved;
       short.push(...reserved.left.lines);
-    } else inventories.set(book.bookId, reserved.right);
+    } else reservation.push(...reserved.right);
   }
   if (short.length > 0) return left(errors.insufficientStock(short));
 
@@ -81,7 +86,7 @@ export const decideCheckout = (input: CheckoutInput): Either<DomainError, Checko
   if (isLeft(placed)) return placed;
   return right({
     order: placed.right,
-    inventories,
+    reservation,
     cart: [event("CartCheckedOut", { customerId: input.customerId, orderId })],
   });
 };

@@ -1,4 +1,4 @@
-import type { ChargeOutcome, ChargeRequest, PaymentGateway } from "./payment-gateway.js";
+import type { ChargeOutcome, ChargeRequest, PaymentGateway, RefundOutcome, RefundRequest } from "./payment-gateway.js";
 
 /**
  * LOCAL STAND-IN for a card processor, for `npm start` and tests. It moves no money and
@@ -12,15 +12,39 @@ import type { ChargeOutcome, ChargeRequest, PaymentGateway } from "./payment-gat
  *
  * Like a real processor it is idempotent by key: a key that was captured or declined returns
  * the same answer again and never charges twice; reusing a key with a different amount,
- * currency or token is declined as `idempotency_key_reused`.
+ * currency or token is declined as `idempotency_key_reused`. `lookup` answers what a key's
+ * charge came to; `refund` pays a capture back in full, once per key.
  */
 export class LocalPaymentGateway implements PaymentGateway {
   private readonly settled = new Map<string, { request: ChargeRequest; outcome: ChargeOutcome }>();
   private readonly failures = new Map<string, number>();
   private readonly captured: { chargeId: string; request: ChargeRequest }[] = [];
+  private readonly refundsByKey = new Map<string, RefundOutcome>();
+  private readonly refunded: { refundId: string; request: RefundRequest }[] = [];
 
   charge(request: ChargeRequest): Promise<ChargeOutcome> {
     return Promise.resolve(this.decide(request));
+  }
+
+  lookup(idempotencyKey: string): Promise<ChargeOutcome | undefined> {
+    return Promise.resolve(this.settled.get(idempotencyKey)?.outcome);
+  }
+
+  refund(request: RefundRequest): Promise<RefundOutcome> {
+    const earlier = this.refundsByKey.get(request.idempotencyKey);
+    if (earlier) return Promise.resolve(earlier);
+    const charge = this.captured.find((c) => c.chargeId === request.chargeId);
+    if (charge === undefined) return Promise.resolve({ status: "failed", reason: "no_such_charge" });
+    if (request.amountCents > charge.request.amountCents) return Promise.resolve({ status: "failed", reason: "amount_too_large" });
+    const outcome: RefundOutcome = { status: "refunded", refundId: `re_local_${String(this.refunded.length + 1).padStart(6, "0")}` };
+    this.refundsByKey.set(request.idempotencyKey, outcome);
+    this.refunded.push({ refundId: outcome.refundId, request });
+    return Promise.resolve(outcome);
+  }
+
+  /** Every refund so far, in order. */
+  refunds(): readonly { readonly refundId: string; readonly request: RefundRequest }[] {
+    return [...this.refunded];
   }
 
   /** Every capture so far, in order: what a statement would show. */

@@ -1,92 +1,40 @@
-import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
+import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { absurd } from "fp-ts/lib/function.js";
 import { errors, type DomainError } from "./errors.js";
-import { inventoryDecider, type InventoryCommand, type InventoryEvent, type InventoryState } from "./inventory.js";
-import { orderDecider, type Actor, type Order, type OrderCommand, type OrderEvent, type OrderState } from "./order.js";
+import { orderDecider, type Actor, type OrderEvent, type OrderState } from "./order.js";
 import type { ChargeOutcome } from "./payment-gateway.js";
-import type { OrderLine } from "../events/index.js";
+import type { PaymentState } from "./payment.js";
 
 /**
- * What happens to an order's stock when the order moves on: paid orders commit their
- * reservations, cancelled ones release them. Like checkout, the result is one set of events per
- * stream, for one multi-stream append.
+ * What a charge's outcome does to the order: a capture pays a placed order, a decline cancels
+ * it, a transient failure changes nothing. The order alone: its stock follows from the order's
+ * new state (`settleReservation`), written by whoever settles it next, so recording a payment
+ * never waits on a book's stock. An order no longer placed (cancelled because it was not paid
+ * in time, say) is left as it is; a capture for it is recorded on the payment and refunded.
  */
-export interface OrderDecision {
-  readonly order: OrderEvent[];
-  readonly inventories: Map<string, InventoryEvent[]>;
-}
-
-export interface OrderStreams {
-  readonly order: OrderState;
-  /** The inventory of every book on the order. */
-  readonly inventories: ReadonlyMap<string, InventoryState>;
-}
-
-const alongside = (
-  o: Order,
-  orderCommand: OrderCommand,
-  stockCommand: (line: OrderLine) => InventoryCommand,
-  inventories: ReadonlyMap<string, InventoryState>,
-): Either<DomainError, OrderDecision> => {
-  const order = orderDecider.decide(orderCommand, o);
-  if (isLeft(order)) return order;
-  const stock = new Map<string, InventoryEvent[]>();
-  if (order.right.length === 0) return right({ order: [], inventories: stock });
-  for (const line of o.lines) {
-    const state = inventories.get(line.bookId) ?? inventoryDecider.initialState;
-    const decided = inventoryDecider.decide(stockCommand(line), state);
-    if (isLeft(decided)) return decided;
-    if (decided.right.length > 0) stock.set(line.bookId, decided.right);
-  }
-  return right({ order: order.right, inventories: stock });
-};
-
-/**
- * A captured charge pays the order and commits its stock; a decline cancels it and releases the
- * stock; a transient failure changes nothing here (the payment stream records the attempt).
- */
-export const decidePaymentResult = (
-  { order, inventories }: OrderStreams,
-  orderId: string,
-  outcome: ChargeOutcome,
-): Either<DomainError, OrderDecision> => {
+export const decidePaymentResult = (order: OrderState, orderId: string, outcome: ChargeOutcome): Either<DomainError, OrderEvent[]> => {
   if (order === null) return left(errors.orderNotFound(orderId));
+  if (order.status !== "placed") return right([]);
   switch (outcome.status) {
     case "captured":
-      return alongside(
-        order,
+      return orderDecider.decide(
         { type: "RecordOrderPayment", orderId, paymentId: outcome.chargeId, amountCents: order.totalCents, currency: order.currency },
-        ({ bookId }) => ({ type: "CommitReservation", bookId, orderId }),
-        inventories,
+        order,
       );
     case "declined":
-      return alongside(
-        order,
-        { type: "RecordOrderPaymentFailure", orderId, reason: outcome.reason },
-        ({ bookId }) => ({ type: "ReleaseReservation", bookId, orderId }),
-        inventories,
-      );
+      return orderDecider.decide({ type: "RecordOrderPaymentFailure", orderId, reason: outcome.reason }, order);
     case "failed":
-      return right({ order: [], inventories: new Map() });
+      return right([]);
     default:
       return absurd(outcome);
   }
 };
 
-/** Cancelling gives back what the order holds: open reservations are released, paid copies returned. */
-export const decideCancellation = (
-  { order, inventories }: OrderStreams,
-  orderId: string,
-  actor: Actor,
-  reason?: string,
-): Either<DomainError, OrderDecision> => {
-  if (order === null) return left(errors.orderNotFound(orderId));
-  return alongside(
-    order,
-    { type: "CancelOrder", orderId, actor, ...(reason === undefined ? {} : { reason }) },
-    // A paid order's copies were taken off the shelf; an unpaid order's are only held.
-    ({ bookId, quantity }) =>
-      order.status === "paid" ? { type: "ReturnStock", bookId, orderId, quantity } : { type: "ReleaseReservation", bookId, orderId },
-    inventories,
-  );
-};
+/** Cancelling is the order's alone; what it held is given back by settling its reservation. */
+export const decideCancellation = (order: OrderState, orderId: string, actor: Actor, reason?: string): Either<DomainError, OrderEvent[]> =>
+  order === null
+    ? left(errors.orderNotFound(orderId))
+    : orderDecider.decide({ type: "CancelOrder", orderId, actor, ...(reason === undefined ? {} : { reason }) }, order);
+
+/** A captured payment is paid back when its order was cancelled: by the customer, or for want of payment in time. */
+export const refundDue = (order: OrderState, payment: PaymentState): boolean => order?.status === "cancelled" && payment?.status === "captured";

@@ -36,7 +36,13 @@ export const Actor = t.union([
 ]);
 export type Actor = t.TypeOf<typeof Actor>;
 export const CancelOrder = strict({ type: t.literal("CancelOrder"), orderId: Id, actor: Actor }, { reason: t.string });
-export const OrderCommand = t.union([PlaceOrder, RecordOrderPayment, RecordOrderPaymentFailure, ShipOrder, DeliverOrder, CancelOrder]);
+/**
+ * Internal, from the sweep of unpaid orders: an order still placed (not paid) `holdSeconds`
+ * after it was placed is cancelled by the system, which releases its stock. `now` comes from
+ * the caller's clock.
+ */
+export const ExpireOrder = strict({ type: t.literal("ExpireOrder"), orderId: Id, holdSeconds: Int, now: t.string });
+export const OrderCommand = t.union([PlaceOrder, RecordOrderPayment, RecordOrderPaymentFailure, ShipOrder, DeliverOrder, CancelOrder, ExpireOrder]);
 export type OrderCommand = t.TypeOf<typeof OrderCommand>;
 
 export type OrderEvent = EventOf<
@@ -53,13 +59,14 @@ export interface Order {
   readonly currency: string;
   readonly paymentId: string | null;
   readonly paymentFailure: string | null;
+  readonly placedAt: string;
 }
 export type OrderState = Order | null;
 
 const evolve = (s: OrderState, e: OrderEvent): OrderState => {
   if (e.type === "OrderPlaced") {
-    const { orderId, customerId, lines, totalCents, currency } = e.data;
-    return { orderId, customerId, lines, totalCents, currency, status: "placed", paymentId: null, paymentFailure: null };
+    const { orderId, customerId, lines, totalCents, currency, placedAt } = e.data;
+    return { orderId, customerId, lines, totalCents, currency, placedAt, status: "placed", paymentId: null, paymentFailure: null };
   }
   if (s === null) return s;
   switch (e.type) {
@@ -123,6 +130,15 @@ const cancel = (cmd: t.TypeOf<typeof CancelOrder>, o: Order): Either<DomainError
   return right([event("OrderCancelled", { orderId: o.orderId, reason, by: cmd.actor.role })]);
 };
 
+/** When an unpaid order's hold on its stock ends. */
+export const holdEndsAt = (o: Order, holdSeconds: number): Date => new Date(Date.parse(o.placedAt) + holdSeconds * 1000);
+
+const expire = (cmd: t.TypeOf<typeof ExpireOrder>, o: Order): Either<DomainError, OrderEvent[]> => {
+  // Paid, cancelled or still within its hold: nothing to do, so a sweep may ask twice.
+  if (o.status !== "placed" || holdEndsAt(o, cmd.holdSeconds).getTime() > Date.parse(cmd.now)) return right([]);
+  return right([event("OrderCancelled", { orderId: o.orderId, reason: `not paid within ${cmd.holdSeconds} s of checkout`, by: "system" })]);
+};
+
 const advance = (o: Order, from: OrderStatus, action: string, next: OrderEvent): Either<DomainError, OrderEvent[]> =>
   o.status === from ? right([next]) : left(errors.illegalOrderTransition(o.orderId, o.status, action));
 
@@ -140,6 +156,8 @@ const decide = (cmd: OrderCommand, s: OrderState): Either<DomainError, OrderEven
       return advance(s, "shipped", "delivered", event("OrderDelivered", { orderId: s.orderId }));
     case "CancelOrder":
       return cancel(cmd, s);
+    case "ExpireOrder":
+      return expire(cmd, s);
     default:
       return absurd(cmd);
   }

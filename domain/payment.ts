@@ -21,25 +21,28 @@ const ChargeOutcomeCodec: t.Type<ChargeOutcome, unknown, unknown> = t.union([
 ]);
 /** What the gateway answered, recorded as it was. */
 export const RecordChargeOutcome = strict({ type: t.literal("RecordChargeOutcome"), orderId: Id, outcome: ChargeOutcomeCodec });
-export const PaymentCommand = t.union([RequestPayment, RecordChargeOutcome]);
+/** A refund the processor confirmed, of the whole captured amount. */
+export const RecordRefund = strict({ type: t.literal("RecordRefund"), orderId: Id, refundId: t.string, reason: t.string });
+export const PaymentCommand = t.union([RequestPayment, RecordChargeOutcome, RecordRefund]);
 export type PaymentCommand = t.TypeOf<typeof PaymentCommand>;
 
-export type PaymentEvent = EventOf<"PaymentRequested" | "PaymentCaptured" | "PaymentDeclined" | "PaymentAttemptFailed">;
+export type PaymentEvent = EventOf<"PaymentRequested" | "PaymentCaptured" | "PaymentDeclined" | "PaymentAttemptFailed" | "PaymentRefunded">;
 
 export interface Payment {
   readonly orderId: string;
   readonly amountCents: number;
   readonly currency: string;
   readonly idempotencyKey: string;
-  readonly status: "requested" | "captured" | "declined";
+  readonly status: "requested" | "captured" | "declined" | "refunded";
   readonly failedAttempts: number;
   readonly chargeId: string | null;
+  readonly refundId: string | null;
 }
 /** One payment per order; `null` until it is requested. */
 export type PaymentState = Payment | null;
 
 const evolve = (s: PaymentState, e: PaymentEvent): PaymentState => {
-  if (e.type === "PaymentRequested") return { ...e.data, status: "requested", failedAttempts: 0, chargeId: null };
+  if (e.type === "PaymentRequested") return { ...e.data, status: "requested", failedAttempts: 0, chargeId: null, refundId: null };
   if (s === null) return s;
   switch (e.type) {
     case "PaymentCaptured":
@@ -48,6 +51,8 @@ const evolve = (s: PaymentState, e: PaymentEvent): PaymentState => {
       return { ...s, status: "declined" };
     case "PaymentAttemptFailed":
       return { ...s, failedAttempts: e.data.attempt };
+    case "PaymentRefunded":
+      return { ...s, status: "refunded", refundId: e.data.refundId };
     default:
       return absurd(e);
   }
@@ -68,6 +73,7 @@ const record = (outcome: ChargeOutcome, p: Payment): Either<DomainError, Payment
   // The same answer recorded twice (a retried command) changes nothing.
   if (outcome.status === "captured" && p.status === "captured" && p.chargeId === outcome.chargeId) return right([]);
   if (outcome.status === "declined" && p.status === "declined") return right([]);
+  if (outcome.status === "captured" && p.status === "refunded" && p.chargeId === outcome.chargeId) return right([]);
   if (p.status !== "requested") return left(errors.paymentSettled(orderId, p.status));
   switch (outcome.status) {
     case "captured":
@@ -87,6 +93,19 @@ const decide = (cmd: PaymentCommand, s: PaymentState): Either<DomainError, Payme
       return request(cmd, s);
     case "RecordChargeOutcome":
       return s === null ? left(errors.paymentNotRequested(cmd.orderId)) : record(cmd.outcome, s);
+    case "RecordRefund":
+      if (s === null) return left(errors.paymentNotRequested(cmd.orderId));
+      if (s.status === "refunded" && s.refundId === cmd.refundId) return right([]);
+      if (s.status !== "captured") return left(errors.paymentSettled(s.orderId, s.status));
+      return right([
+        event("PaymentRefunded", {
+          orderId: s.orderId,
+          refundId: cmd.refundId,
+          amountCents: s.amountCents,
+          currency: s.currency,
+          reason: cmd.reason.trim() || "refunded",
+        }),
+      ]);
     default:
       return absurd(cmd);
   }

@@ -40,6 +40,7 @@ export const catalogue = {
   PaymentCaptured: payment.PaymentCaptured,
   PaymentDeclined: payment.PaymentDeclined,
   PaymentAttemptFailed: payment.PaymentAttemptFailed,
+  PaymentRefunded: payment.PaymentRefunded,
   BookRated: rating.BookRated,
 } as const;
 

@@ -20,3 +20,36 @@ export const ReservationReleased = schema(
 export const StockReturned = schema("StockReturned", t.type({ bookId: t.string, orderId: t.string, quantity: Quantity }));
 /** A count correction (shrinkage, damage, a recount); `delta` may be negative. */
 export const StockAdjusted = schema("StockAdjusted", t.type({ bookId: t.string, delta: Int, reason: NonEmptyString }));
+
+/** How one stock event moves a book's levels; available = onHand - reserved. */
+export interface StockMovement {
+  readonly onHand: number;
+  readonly reserved: number;
+}
+
+type StockEventLike =
+  | { readonly type: "StockReceived" | "StockReserved" | "ReservationCommitted" | "ReservationReleased" | "StockReturned"; readonly data: { readonly bookId: string; readonly quantity: number } }
+  | { readonly type: "StockAdjusted"; readonly data: { readonly bookId: string; readonly delta: number } };
+
+/**
+ * The one definition of the stock arithmetic, wherever the event is stored (a book's inventory
+ * stream or an order's reservation stream): the command side's stock counter, the inventory
+ * read model and the search index all move by it.
+ */
+export const stockMovement = (e: StockEventLike): StockMovement => {
+  switch (e.type) {
+    case "StockReceived":
+    case "StockReturned":
+      return { onHand: e.data.quantity, reserved: 0 };
+    case "StockReserved":
+      return { onHand: 0, reserved: e.data.quantity };
+    case "ReservationCommitted":
+      return { onHand: -e.data.quantity, reserved: -e.data.quantity };
+    case "ReservationReleased":
+      return { onHand: 0, reserved: -e.data.quantity };
+    case "StockAdjusted":
+      return { onHand: e.data.delta, reserved: 0 };
+  }
+};
+
+export const stockEventTypes = ["StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"] as const;

@@ -20,3 +20,11 @@ export const PaymentAttemptFailed = schema(
   "PaymentAttemptFailed",
   t.type({ orderId: t.string, reason: NonEmptyString, attempt: Quantity }),
 );
+/**
+ * The captured amount was paid back: the order it paid for was cancelled, by the customer or
+ * because it was not paid in time and the capture came after that.
+ */
+export const PaymentRefunded = schema(
+  "PaymentRefunded",
+  t.type({ orderId: t.string, refundId: NonEmptyString, amountCents: Cents, currency: Currency, reason: NonEmptyString }),
+);

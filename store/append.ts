@@ -1,5 +1,9 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandInput,
+  type BatchGetItemCommandOutput,
   type CancellationReason,
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -19,7 +23,16 @@ import { itemSize, MAX_ITEM_BYTES } from "./item-size.js";
 import type { KnownVersions } from "./known-versions.js";
 import { keys } from "./tables.js";
 import { hourOfId } from "./time-buckets.js";
-import type { AppendError, AppendOptions, AppendOutcome, ConcurrencyError, DuplicateCommand, StreamAppend } from "./types.js";
+import type {
+  AppendError,
+  AppendOptions,
+  AppendOutcome,
+  ConcurrencyError,
+  CounterChange,
+  CounterValues,
+  DuplicateCommand,
+  StreamAppend,
+} from "./types.js";
 
 /** DynamoDB's limits on one TransactWriteItems call: its items, and their size together. */
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -39,8 +52,8 @@ export interface AppendDeps {
 const marshallOptions = { removeUndefinedValues: true } as const;
 const commandPk = (id: string): string => `command#${id}`;
 
-/** Which stream (or the idempotency record) each transaction item stands for, in order. */
-type Role = { readonly stream: number } | "command";
+/** Which stream, counter or the idempotency record each transaction item stands for, in order. */
+type Role = { readonly stream: number } | { readonly counter: number } | "command";
 
 interface Plan {
   readonly items: TransactWriteItem[];
@@ -49,13 +62,42 @@ interface Plan {
   readonly versions: Record<string, number>;
 }
 
-const itemsNeeded = (known: KnownVersions, streams: readonly StreamAppend[], withCommand: boolean): number =>
+const itemsNeeded = (known: KnownVersions, streams: readonly StreamAppend[], options: AppendOptions): number =>
   streams.reduce(
     // Each event is an item; a stream whose expected version is not known to exist gets a check
     // that it does, and a stream with nothing to append a check that nothing follows it.
     (n, s) => n + s.events.length + (s.expectedVersion > known.get(s.streamId) ? 1 : 0) + (s.events.length === 0 ? 1 : 0),
-    withCommand ? 1 : 0,
+    (options.command !== undefined ? 1 : 0) + (options.counters?.length ?? 0),
   );
+
+/** One counter change as a conditional update: ADD each amount, only if the item exists and every guard holds. */
+const counterUpdate = (tableName: string, c: CounterChange): TransactWriteItem => {
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  const adds = Object.entries(c.add).map(([attr, n], i) => {
+    names[`#a${i}`] = attr;
+    values[`:a${i}`] = { N: String(n) };
+    return `#a${i} :a${i}`;
+  });
+  const guards = Object.entries(c.atLeast ?? {}).map(([attr, n], i) => {
+    names[`#g${i}`] = attr;
+    values[`:g${i}`] = { N: String(n) };
+    return `#g${i} >= :g${i}`;
+  });
+  if (adds.length === 0) throw new RangeError(`the change of counter ${c.key} adds nothing`);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: { [keys.pk]: { S: c.key }, [keys.sk]: { N: "0" } },
+      UpdateExpression: `ADD ${adds.join(", ")}`,
+      ConditionExpression: [`attribute_exists(${keys.pk})`, ...guards].join(" AND "),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      // A refused guard names the values that refused it, so the caller can decide again without a read.
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+    },
+  };
+};
 
 const checkArguments = (streams: readonly StreamAppend[]): void => {
   const seen = new Set<string>();
@@ -122,6 +164,10 @@ const plan = (deps: AppendDeps, streams: readonly StreamAppend[], options: Appen
     }
     versions[s.streamId] = s.expectedVersion + s.events.length;
   }
+  for (const [index, c] of (options.counters ?? []).entries()) {
+    items.push(counterUpdate(tableName, c));
+    roles.push({ counter: index });
+  }
   const command = options.command;
   if (command !== undefined) {
     const now = deps.clock();
@@ -144,7 +190,7 @@ const plan = (deps: AppendDeps, streams: readonly StreamAppend[], options: Appen
     items.push({ Put: { TableName: tableName, Item: record, ConditionExpression: "attribute_not_exists(pk)" } });
     roles.push("command");
   }
-  const total = items.reduce((sum, i) => sum + itemSize(i.Put?.Item ?? i.ConditionCheck?.Key ?? {}), 0);
+  const total = items.reduce((sum, i) => sum + itemSize(i.Put?.Item ?? i.ConditionCheck?.Key ?? i.Update?.Key ?? {}), 0);
   if (total > MAX_TRANSACTION_BYTES) {
     return left({
       kind: "TransactionTooLarge",
@@ -232,20 +278,78 @@ const whyCancelled = async (
     return right(await readCommand(deps, options.command.id));
   }
   const failed = new Set<number>();
+  const counters: { key: string; current?: CounterValues }[] = [];
   roles.forEach((role, i) => {
-    if (role !== "command" && refused(reasons[i])) failed.add(role.stream);
+    if (role === "command") return;
+    if ("stream" in role) {
+      if (refused(reasons[i])) failed.add(role.stream);
+    } else if (reasons[i]?.Code === "ConditionalCheckFailed") {
+      const item = reasons[i]?.Item;
+      counters.push({ key: options.counters![role.counter]!.key, ...(item === undefined ? {} : { current: counterValues(unmarshall(item)) }) });
+    }
   });
   const anyConflict = reasons.some((r) => r.Code === "TransactionConflict");
-  if (failed.size === 0 && !anyConflict && !/ConditionalCheckFailed|TransactionConflict/.test(e.message)) throw e;
-  const named = failed.size > 0 ? [...failed].sort((a, b) => a - b).flatMap((i) => streams[i] ?? []) : streams;
-  return left(stale(named));
+  if (failed.size === 0 && counters.length === 0 && !anyConflict && !/ConditionalCheckFailed|TransactionConflict/.test(e.message)) throw e;
+  const named = failed.size > 0 ? [...failed].sort((a, b) => a - b).flatMap((i) => streams[i] ?? []) : counters.length > 0 ? [] : streams;
+  const error = stale(named);
+  return left(counters.length > 0 ? { ...error, counters } : error);
+};
+
+/** The numeric attributes of a counter item, without its keys. */
+const counterValues = (item: Record<string, unknown>): CounterValues =>
+  Object.fromEntries(Object.entries(item).filter(([k, v]) => k !== keys.pk && k !== keys.sk && typeof v === "number")) as CounterValues;
+
+/**
+ * DynamoDB cancels a transaction that overlaps another one on an item (TransactionConflict)
+ * without evaluating its conditions: nothing in it was refused, so it is sent again unchanged.
+ */
+const onlyOverlapped = (e: TransactionCanceledException): boolean => {
+  const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+  return codes.includes("TransactionConflict") && codes.every((c) => c === "TransactionConflict" || c === "None");
+};
+const OVERLAP_RETRIES = 12;
+
+/** Counter items by key, 100 keys to a consistent BatchGetItem. */
+export const readCounters = async (deps: Pick<AppendDeps, "client" | "tableName">, ids: readonly string[]): Promise<Map<string, CounterValues>> => {
+  const found = new Map<string, CounterValues>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let request: BatchGetItemCommandInput["RequestItems"] = {
+      [deps.tableName]: { Keys: unique.slice(i, i + 100).map((k) => ({ [keys.pk]: { S: k }, [keys.sk]: { N: "0" } })), ConsistentRead: true },
+    };
+    while (request !== undefined && Object.keys(request).length > 0) {
+      const page: BatchGetItemCommandOutput = await deps.client.send(new BatchGetItemCommand({ RequestItems: request }));
+      for (const item of page.Responses?.[deps.tableName] ?? []) {
+        const plain = unmarshall(item);
+        found.set(String(plain[keys.pk]), counterValues(plain));
+      }
+      request = page.UnprocessedKeys;
+    }
+  }
+  return found;
+};
+
+export const createCounter = async (deps: Pick<AppendDeps, "client" | "tableName">, key: string, values: CounterValues): Promise<boolean> => {
+  try {
+    await deps.client.send(
+      new PutItemCommand({
+        TableName: deps.tableName,
+        Item: marshall({ [keys.pk]: key, [keys.sk]: 0, kind: "counter", ...values }),
+        ConditionExpression: `attribute_not_exists(${keys.pk})`,
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
 };
 
 export const append =
   (deps: AppendDeps) =>
   async (streams: readonly StreamAppend[], options: AppendOptions = {}): Promise<Either<AppendError, AppendOutcome>> => {
     checkArguments(streams);
-    const needed = itemsNeeded(deps.known, streams, options.command !== undefined);
+    const needed = itemsNeeded(deps.known, streams, options);
     if (needed > MAX_TRANSACTION_ITEMS) {
       const events = streams.reduce((n, s) => n + s.events.length, 0);
       return left({
@@ -268,14 +372,23 @@ export const append =
       const put = await putOne(deps, only, events[0]?.eventId);
       if (!put) return left(stale(streams));
     } else {
-      try {
-        await deps.client.send(
-          // The token makes an SDK retry of a transaction that did go through answer success, not a false conflict.
-          new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: events[0]?.eventId ?? deps.newId() }),
-        );
-      } catch (e) {
-        if (e instanceof TransactionCanceledException) return whyCancelled(deps, e, streams, roles, options);
-        throw e;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await deps.client.send(
+            // The token makes an SDK retry of a transaction that did go through answer success, not a
+            // false conflict; a transaction sent again after a cancellation is a new one, with a new token.
+            new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: attempt === 0 ? (events[0]?.eventId ?? deps.newId()) : deps.newId() }),
+          );
+          break;
+        } catch (e) {
+          if (!(e instanceof TransactionCanceledException)) throw e;
+          if (onlyOverlapped(e) && attempt < OVERLAP_RETRIES) {
+            options.onTransactionConflict?.();
+            await sleep(Math.min(100, 2 ** attempt) * (0.5 + Math.random()));
+            continue;
+          }
+          return whyCancelled(deps, e, streams, roles, options);
+        }
       }
     }
     for (const [id, version] of Object.entries(versions)) deps.known.saw(id as StreamId, version);

@@ -7,7 +7,7 @@ import { bucketKey, hourOfId, shardOf } from "./time-buckets.js";
 import type { StoredItemDecodeError } from "./types.js";
 
 /** What a stream subscription filters on: only `event` items are events. */
-export type ItemKind = "event" | "command" | "bucket" | "snapshot";
+export type ItemKind = "event" | "command" | "bucket" | "snapshot" | "counter";
 
 /** The item of one event: its envelope, its keys and its place in the time-bucket index. */
 export const eventItem = (event: StoredEvent, shards: number): Record<string, unknown> => ({

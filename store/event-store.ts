@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { append, findCommand } from "./append.js";
+import { append, createCounter, findCommand, readCounters } from "./append.js";
 import { bucketRegistry } from "./bucket-registry.js";
 import { eventIds } from "./event-ids.js";
 import { knownVersions } from "./known-versions.js";
@@ -37,5 +37,7 @@ export const createEventStore = (config: EventStoreConfig): EventStore => {
     streamVersion: (streamId) => streamVersion(deps, streamId),
     readAll: (options) => readAll({ ...deps, buckets }, options),
     findCommand: (commandId) => findCommand(deps, commandId),
+    readCounters: (ids) => readCounters(deps, ids),
+    createCounter: (key, values) => createCounter(deps, key, values),
   };
 };

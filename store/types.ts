@@ -11,6 +11,23 @@ export interface StreamAppend {
   readonly events: readonly NewEvent[];
 }
 
+/**
+ * A change to a counter item written in the same transaction as the events it summarises (a
+ * book's stock levels, say): each attribute of `add` grows by its amount, and the transaction
+ * is refused unless each attribute of `atLeast` is at least its value beforehand. The guard is
+ * checked by DynamoDB when the transaction commits, so writers that each stay within it commute:
+ * none of them needs to have seen the others' changes.
+ */
+export interface CounterChange {
+  /** The counter's partition key, e.g. `stock#<bookId>`; the item must exist (`createCounter`). */
+  readonly key: string;
+  readonly add: Readonly<Record<string, number>>;
+  readonly atLeast?: Readonly<Record<string, number>>;
+}
+
+/** A counter's attributes as stored. */
+export type CounterValues = Readonly<Record<string, number>>;
+
 export interface AppendOptions {
   /**
    * Makes the append idempotent: the id is written in the same transaction, and a second
@@ -23,6 +40,10 @@ export interface AppendOptions {
     /** What the first call answered; returned as is to every repeat. */
     readonly result?: unknown;
   };
+  /** Counter changes made atomically with the events (see `CounterChange`). */
+  readonly counters?: readonly CounterChange[];
+  /** Told each time the store sends a transaction again because DynamoDB cancelled it for overlapping another. */
+  readonly onTransactionConflict?: () => void;
 }
 
 export interface AppendResult {
@@ -49,6 +70,8 @@ export interface ConcurrencyError {
   readonly kind: "ConcurrencyError";
   /** The streams whose expected version was stale (DynamoDB names the failing items). */
   readonly streams: readonly { readonly streamId: StreamId; readonly expectedVersion: number }[];
+  /** The counters whose guard no longer held, with their values at that moment when DynamoDB said them. */
+  readonly counters?: readonly { readonly key: string; readonly current?: CounterValues }[];
 }
 export interface TooManyItems {
   readonly kind: "TooManyItems";
@@ -123,4 +146,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<ReadResult>;
   /** The record of a command id that already ran, so a repeat can answer as the first did. */
   findCommand(commandId: string): Promise<DuplicateCommand | undefined>;
+  /** Counter items by key (consistent reads); a counter never created is left out. */
+  readCounters(keys: readonly string[]): Promise<Map<string, CounterValues>>;
+  /** Creates a counter with its first values unless it exists; true when this call created it. */
+  createCounter(key: string, values: CounterValues): Promise<boolean>;
 }

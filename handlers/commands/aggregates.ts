@@ -7,6 +7,7 @@ import { inventoryDecider, type InventoryState } from "../../domain/inventory.js
 import { orderDecider, type OrderState } from "../../domain/order.js";
 import { paymentDecider, type PaymentState } from "../../domain/payment.js";
 import { ratingDecider, type RatingState } from "../../domain/rating.js";
+import { evolveReservation, initialReservation, type ReservationState } from "../../domain/reservation.js";
 import type { DomainEvent } from "../../events/index.js";
 
 /**
@@ -67,6 +68,11 @@ export const aggregates = {
   } satisfies Aggregate<CartState>,
   order: { name: "order", stream: streams.order, ...of<OrderState>(orderDecider) } satisfies Aggregate<OrderState>,
   payment: { name: "payment", stream: streams.payment, ...of<PaymentState>(paymentDecider) } satisfies Aggregate<PaymentState>,
+  reservation: {
+    name: "reservation",
+    stream: streams.reservation,
+    ...of<ReservationState>({ initialState: initialReservation, evolve: evolveReservation }),
+  } satisfies Aggregate<ReservationState>,
 };
 
 export const ratingAggregate = (customerId: string): Aggregate<RatingState> => ({

@@ -2,11 +2,12 @@ import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
 import { decideCheckout } from "../../domain/checkout.js";
 import { errors } from "../../domain/errors.js";
 import { paymentDecider } from "../../domain/payment.js";
-import { aggregates } from "./aggregates.js";
+import { aggregates, type Aggregate } from "./aggregates.js";
 import type { CommandDeps } from "./deps.js";
 import type { CommandError } from "./errors.js";
-import { load, loadAll } from "./load.js";
+import { load, loadAll, type Loaded } from "./load.js";
 import { change, type Change, type Plan } from "./run-command.js";
+import { stockCounterChanges, stockLevels } from "./stock.js";
 
 export interface CheckoutResult {
   readonly orderId: string;
@@ -14,10 +15,16 @@ export interface CheckoutResult {
   readonly currency: string;
 }
 
+/** A stream that must not exist yet: the order's own streams, under an id minted for this checkout. */
+const fresh = <S>(aggregate: Aggregate<S>, id: string): Loaded<S> => ({ aggregate, streamId: aggregate.stream(id), state: aggregate.initialState, version: 0 });
+
 /**
- * One atomic append over the order, every book's inventory (the reservation), the cart
- * (checked out) and, when a card token came with it, the payment request. If any book is
- * short, nothing is written and the error lists every short line.
+ * One atomic append: the order placed, its reservation (a `StockReserved` per line, in the
+ * order's reservation stream), the cart checked out, the payment requested when a card token
+ * came with it, and each book's stock counter moved from available to reserved, guarded so that
+ * it never goes below zero. No book's inventory stream is written, so checkouts of the same book
+ * do not conflict: they meet only at the counter, whose guard DynamoDB checks as it commits.
+ * If any book is short, nothing is written and the error lists every short line.
  */
 export const planCheckout = async (
   deps: CommandDeps,
@@ -27,38 +34,29 @@ export const planCheckout = async (
   if (isLeft(cart)) return cart;
   const bookIds = cart.right.state.lines.map((l) => l.bookId);
   if (bookIds.length === 0) return left(errors.emptyCart());
-  const [books, inventories] = await Promise.all([loadAll(deps, aggregates.book, bookIds), loadAll(deps, aggregates.inventory, bookIds)]);
+  const [books, levels] = await Promise.all([loadAll(deps, aggregates.book, bookIds), stockLevels(deps, bookIds)]);
   if (isLeft(books)) return books;
-  if (isLeft(inventories)) return inventories;
+  if (isLeft(levels)) return levels;
   const catalogue = new Map([...books.right].flatMap(([id, b]) => (b.state === null ? [] : [[id, b.state] as const])));
-  const decided = decideCheckout({
-    customerId,
-    orderId,
-    cart: cart.right.state,
-    books: catalogue,
-    inventories: new Map([...inventories.right].map(([id, l]) => [id, l.state])),
-    now: deps.clock(),
-  });
+  const decided = decideCheckout({ customerId, orderId, cart: cart.right.state, books: catalogue, inventories: levels.right, now: deps.clock() });
   if (isLeft(decided)) return decided;
-  const { order, cart: cartEvents, inventories: reservations } = decided.right;
+  const { order, cart: cartEvents, reservation } = decided.right;
   const placed = order.find((e) => e.type === "OrderPlaced");
   if (placed === undefined) throw new Error("decideCheckout placed no order");
   const { totalCents, currency } = placed.data;
 
-  const orderStream = await load(deps, aggregates.order, orderId);
-  if (isLeft(orderStream)) return orderStream;
-  if (orderStream.right.version > 0) return left(errors.orderAlreadyExists(orderId));
-  const changes: Change[] = [change(orderStream.right, order), change(cart.right, cartEvents)];
-  for (const [bookId, events] of reservations) changes.push(change(inventories.right.get(bookId)!, events));
+  const changes: Change[] = [
+    change(fresh(aggregates.order, orderId), order),
+    change(fresh(aggregates.reservation, orderId), reservation),
+    change(cart.right, cartEvents),
+  ];
   if (paymentToken !== undefined) {
-    const payment = await load(deps, aggregates.payment, orderId);
-    if (isLeft(payment)) return payment;
     const requested = paymentDecider.decide(
       { type: "RequestPayment", orderId, amountCents: totalCents, currency, idempotencyKey: `order-${orderId}` },
-      payment.right.state,
+      aggregates.payment.initialState,
     );
     if (isLeft(requested)) return requested;
-    changes.push(change(payment.right, requested.right));
+    changes.push(change(fresh(aggregates.payment, orderId), requested.right));
   }
-  return right({ changes, result: { orderId, totalCents, currency } });
+  return right({ changes, counters: stockCounterChanges(reservation), result: { orderId, totalCents, currency } });
 };

@@ -22,6 +22,11 @@ export interface CommandDeps {
    * and it is sent again unchanged. For benchmarks and metrics.
    */
   readonly onRetry?: (reason: "version" | "transaction-conflict") => void;
+  /**
+   * Told when a request could not finish what follows from it (an order's stock, a refund): the
+   * order process finishes it from the stream, so the request still succeeds.
+   */
+  readonly onDeferred?: (error: unknown) => void;
   /** Where failures of off-the-hot-path work (snapshots) are reported; they never fail a command. */
   readonly onBackgroundError?: (error: unknown) => void;
 }

@@ -1,6 +1,5 @@
 import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
 import { absurd } from "fp-ts/lib/function.js";
-import { setTimeout as sleep } from "node:timers/promises";
 import { bookDecider, type Book } from "../../domain/book.js";
 import { cartDecider } from "../../domain/cart.js";
 import { errors } from "../../domain/errors.js";
@@ -14,7 +13,9 @@ import type { Command } from "./commands.js";
 import type { CommandDeps, CommandMeta } from "./deps.js";
 import type { CommandError } from "./errors.js";
 import { load, loadAll, type Loaded } from "./load.js";
-import { planCancellation, planChargeOutcome, pendingCharge } from "./order-transitions.js";
+import { planCancellation } from "./order-transitions.js";
+import { createOrderFlow } from "./payments.js";
+import { stockCounterChanges, stockLevels } from "./stock.js";
 import { change, createRunner, type CommandOutcome, type Plan } from "./run-command.js";
 
 export interface StreamResult {
@@ -66,32 +67,48 @@ export const createCommandHandler = (deps: CommandDeps): CommandHandler => {
     return book.right.state === null ? left(errors.bookNotFound(bookId)) : then();
   };
 
-  const settlePayment = async (orderId: string, token: string, meta: CommandMeta): Promise<Either<CommandError, string>> => {
-    const attempts = deps.chargeAttempts ?? 3;
-    for (let attempt = 0; ; attempt++) {
-      const payment = await pendingCharge(deps, orderId);
-      if (isLeft(payment)) return payment;
-      const order = await load(deps, aggregates.order, orderId);
-      if (isLeft(order)) return order;
-      const status = order.right.state?.status ?? "unknown";
-      if (payment.right.status !== "requested" || attempt >= attempts) return right(status);
-      const { idempotencyKey, amountCents, currency } = payment.right;
-      // The processor's own idempotency key is the order's: a charge retried for any reason is one charge.
-      const outcome = await deps.payments.charge({ idempotencyKey, token, amountCents, currency });
-      const recorded = await runner.run({ ...meta, commandId: undefined, causationId: meta.commandId }, () =>
-        planChargeOutcome(deps, orderId, outcome),
-      );
-      if (isLeft(recorded)) {
-        // Another request settling the same order (a repeated checkout) may have recorded the
-        // outcome first, and this one's reads of the payment, order and stock may straddle that
-        // write. If the payment is settled now, the loop answers the order's status.
-        const now = await pendingCharge(deps, orderId);
-        if (isLeft(now) || now.right.status === "requested") return recorded;
-        continue;
+  const flow = createOrderFlow(deps, runner);
+
+  /**
+   * The status a checkout answers, once its order is placed. With a token the payment is settled
+   * (a retry of the checkout with the same key settles what the first left requested, under the
+   * same processor key); without one, or if settling fails, the order as it stands: the sweep of
+   * unpaid orders reconciles or ends it. Never an error: the order exists.
+   */
+  const finishCheckout = async (orderId: string, token: string | undefined, meta: CommandMeta): Promise<string> => {
+    if (token !== undefined) {
+      try {
+        const settled = await flow.settlePayment(orderId, token, meta);
+        if (!isLeft(settled)) return settled.right;
+        deps.onDeferred?.(settled.left);
+      } catch (e) {
+        deps.onDeferred?.(e);
       }
-      if (outcome.status !== "failed") return right(recorded.right.result.status);
-      await sleep(50 * 2 ** attempt * (0.5 + deps.random()));
     }
+    try {
+      return await flow.statusOf(orderId);
+    } catch (e) {
+      deps.onDeferred?.(e);
+      return "placed";
+    }
+  };
+
+  const answered = (orderId: string, status: Either<CommandError, string>): Either<CommandError, CommandOutcome<CommandResult>> =>
+    isLeft(status) ? status : right({ result: { orderId, status: status.right }, versions: {}, duplicate: false });
+
+  /** Stock received or written down: the book's inventory stream and its stock counter, in one transaction. */
+  const stockChange = async (command: Extract<Command, { type: "ReceiveStock" | "AdjustStock" }>): Promise<Either<CommandError, Plan<StreamResult>>> => {
+    const [stream, levels] = await Promise.all([load(deps, aggregates.inventory, command.bookId), stockLevels(deps, [command.bookId])]);
+    if (isLeft(stream)) return stream;
+    if (isLeft(levels)) return levels;
+    // The stream's own fold is no longer the whole stock (reservations live with their orders): the counter is.
+    const events = inventoryDecider.decide(command, levels.right.get(command.bookId)!);
+    if (isLeft(events)) return events;
+    return right({
+      changes: [change(stream.right, events.right)],
+      counters: stockCounterChanges(events.right),
+      result: { streamId: stream.right.streamId, version: stream.right.version + events.right.length },
+    });
   };
 
   const handle = async (command: Command, meta: CommandMeta): Promise<Either<CommandError, CommandOutcome<CommandResult>>> => {
@@ -103,9 +120,7 @@ export const createCommandHandler = (deps: CommandDeps): CommandHandler => {
         return runner.run(meta, () => single(aggregates.book, command.bookId, (s) => bookDecider.decide(command, s)));
       case "ReceiveStock":
       case "AdjustStock":
-        return runner.run(meta, () =>
-          withKnownBook(command.bookId, () => single(aggregates.inventory, command.bookId, (s) => inventoryDecider.decide(command, s))),
-        );
+        return runner.run(meta, () => withKnownBook(command.bookId, () => stockChange(command)));
       case "AddCartItem":
       case "ChangeCartItemQuantity":
       case "RemoveCartItem":
@@ -124,23 +139,31 @@ export const createCommandHandler = (deps: CommandDeps): CommandHandler => {
       case "ShipOrder":
       case "DeliverOrder":
         return runner.run(meta, () => single(aggregates.order, command.orderId, (s) => orderDecider.decide(command, s)));
-      case "CancelOrder":
-        return runner.run(meta, () =>
+      case "CancelOrder": {
+        const cancelled = await runner.run(meta, () =>
           planCancellation(deps, {
             orderId: command.orderId,
             actor: command.actor,
             ...(command.reason === undefined ? {} : { reason: command.reason }),
           }),
         );
+        // Its stock back (and its payment, if it was paid) at once; the order process makes sure of it.
+        if (!isLeft(cancelled)) await flow.settleSoon(command.orderId, meta);
+        return cancelled;
+      }
       case "Checkout": {
         const placed = await runner.run(meta, () => planCheckout(deps, command));
-        if (isLeft(placed) || command.paymentToken === undefined) {
-          return isLeft(placed) ? placed : right({ ...placed.right, result: { ...placed.right.result, status: "placed" } });
-        }
-        const status = await settlePayment(placed.right.result.orderId, command.paymentToken, meta);
-        if (isLeft(status)) return status;
-        return right({ ...placed.right, result: { ...placed.right.result, status: status.right } });
+        if (isLeft(placed)) return placed;
+        // The order exists from here on: whatever befalls its payment, the answer is that order.
+        const status = await finishCheckout(placed.right.result.orderId, command.paymentToken, meta);
+        return right({ ...placed.right, result: { ...placed.right.result, status } });
       }
+      case "PayOrder":
+        return answered(command.orderId, await flow.pay(command.orderId, command.customerId, command.paymentToken, meta));
+      case "SettleOrder":
+        return answered(command.orderId, await flow.settleOrder(command.orderId, meta));
+      case "ReviewUnpaidOrder":
+        return answered(command.orderId, await flow.reviewUnpaid(command.orderId, command.holdSeconds, command.reconcileAfterSeconds, meta));
       default:
         return absurd(command);
     }

@@ -1,79 +1,99 @@
 import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
 import { errors } from "../../domain/errors.js";
-import type { Actor } from "../../domain/order.js";
-import { decideCancellation, decidePaymentResult, type OrderDecision } from "../../domain/order-process.js";
+import { orderDecider, type Actor, type OrderEvent, type OrderState } from "../../domain/order.js";
+import { decideCancellation, decidePaymentResult } from "../../domain/order-process.js";
 import { paymentDecider, type Payment } from "../../domain/payment.js";
 import type { ChargeOutcome } from "../../domain/payment-gateway.js";
+import { settleReservation } from "../../domain/reservation.js";
 import { aggregates } from "./aggregates.js";
 import type { CommandDeps } from "./deps.js";
 import type { CommandError } from "./errors.js";
-import { type Loaded, load, loadAll } from "./load.js";
-import type { OrderState } from "../../domain/order.js";
-import type { InventoryState } from "../../domain/inventory.js";
-import { change, type Change, type Plan } from "./run-command.js";
+import { type Loaded, load } from "./load.js";
+import { change, type Plan } from "./run-command.js";
+import { stockCounterChanges } from "./stock.js";
 
 export interface OrderStatusResult {
   readonly orderId: string;
   readonly status: string;
 }
 
-const loadOrderWithStock = async (deps: CommandDeps, orderId: string) => {
-  const order = await load(deps, aggregates.order, orderId);
-  if (isLeft(order)) return order;
-  const bookIds = order.right.state?.lines.map((l) => l.bookId) ?? [];
-  const inventories = await loadAll(deps, aggregates.inventory, bookIds);
-  if (isLeft(inventories)) return inventories;
-  // What the pure order process decides on: the states alone.
-  const states = { order: order.right.state, inventories: new Map([...inventories.right].map(([id, l]) => [id, l.state])) };
-  return right({ order: order.right, inventories: inventories.right, states });
-};
+const statusAfter = (order: Loaded<OrderState>, events: readonly OrderEvent[]): string =>
+  events.reduce((s, e) => aggregates.order.evolve(s, e), order.state)?.status ?? "unknown";
 
-const changesOf = (
-  order: Loaded<OrderState>,
-  inventories: ReadonlyMap<string, Loaded<InventoryState>>,
-  decision: OrderDecision,
-): Change[] => [
-  change(order, decision.order),
-  ...[...decision.inventories].map(([bookId, events]) => change(inventories.get(bookId)!, events)),
-];
+const orderOnly = (order: Loaded<OrderState>, orderId: string, decided: Either<CommandError, OrderEvent[]>): Either<CommandError, Plan<OrderStatusResult>> =>
+  isLeft(decided) ? decided : right({ changes: [change(order, decided.right)], result: { orderId, status: statusAfter(order, decided.right) } });
 
-const statusAfter = (order: Loaded<OrderState>, decision: OrderDecision): string =>
-  decision.order.reduce((s, e) => aggregates.order.evolve(s, e), order.state)?.status ?? "unknown";
-
-/** Cancels an order and gives back its stock in the same transaction. */
+/** Cancels an order: the order's stream alone; its stock is given back by settling it (`planStockSettlement`). */
 export const planCancellation = async (
   deps: CommandDeps,
   { orderId, actor, reason }: { orderId: string; actor: Actor; reason?: string },
 ): Promise<Either<CommandError, Plan<OrderStatusResult>>> => {
-  const loaded = await loadOrderWithStock(deps, orderId);
-  if (isLeft(loaded)) return loaded;
-  const { order, inventories, states } = loaded.right;
-  const decision = decideCancellation(states, orderId, actor, reason);
-  if (isLeft(decision)) return decision;
-  return right({ changes: changesOf(order, inventories, decision.right), result: { orderId, status: statusAfter(order, decision.right) } });
+  const order = await load(deps, aggregates.order, orderId);
+  if (isLeft(order)) return order;
+  return orderOnly(order.right, orderId, decideCancellation(order.right.state, orderId, actor, reason));
+};
+
+/** Cancels an order still unpaid at the end of its hold; nothing for any other order. */
+export const planExpiry = async (deps: CommandDeps, orderId: string, holdSeconds: number): Promise<Either<CommandError, Plan<OrderStatusResult>>> => {
+  const order = await load(deps, aggregates.order, orderId);
+  if (isLeft(order)) return order;
+  if (order.right.state === null) return left(errors.orderNotFound(orderId));
+  const now = deps.clock().toISOString();
+  return orderOnly(order.right, orderId, orderDecider.decide({ type: "ExpireOrder", orderId, holdSeconds, now }, order.right.state));
 };
 
 /**
- * Records what the card processor answered on the payment stream and moves the order on:
- * captured pays it and commits the stock, declined cancels it and releases the stock.
+ * Records what the card processor answered: on the payment stream, and on the order's (paid,
+ * or cancelled by a decline). Those two streams only, which no other customer's checkout
+ * writes, so the outcome of a charge is recorded whatever the contention on its books.
  */
 export const planChargeOutcome = async (
   deps: CommandDeps,
   orderId: string,
   outcome: ChargeOutcome,
 ): Promise<Either<CommandError, Plan<OrderStatusResult>>> => {
-  const [payment, loaded] = await Promise.all([load(deps, aggregates.payment, orderId), loadOrderWithStock(deps, orderId)]);
+  const [payment, order] = await Promise.all([load(deps, aggregates.payment, orderId), load(deps, aggregates.order, orderId)]);
   if (isLeft(payment)) return payment;
-  if (isLeft(loaded)) return loaded;
+  if (isLeft(order)) return order;
   const recorded = paymentDecider.decide({ type: "RecordChargeOutcome", orderId, outcome }, payment.right.state);
   if (isLeft(recorded)) return recorded;
-  const { order, inventories, states } = loaded.right;
-  const decision = decidePaymentResult(states, orderId, outcome);
-  if (isLeft(decision)) return decision;
+  const moved = decidePaymentResult(order.right.state, orderId, outcome);
+  if (isLeft(moved)) return moved;
   return right({
-    changes: [change(payment.right, recorded.right), ...changesOf(order, inventories, decision.right)],
-    result: { orderId, status: statusAfter(order, decision.right) },
+    changes: [change(payment.right, recorded.right), change(order.right, moved.right)],
+    result: { orderId, status: statusAfter(order.right, moved.right) },
   });
+};
+
+/**
+ * Brings an order's stock where the order stands (commit once paid, release or return once
+ * cancelled): the reservation stream and each book's counter, in one transaction. Safe to run
+ * any number of times, by anyone: the second run finds nothing to do.
+ */
+export const planStockSettlement = async (deps: CommandDeps, orderId: string): Promise<Either<CommandError, Plan<OrderStatusResult>>> => {
+  const [order, reservation] = await Promise.all([load(deps, aggregates.order, orderId), load(deps, aggregates.reservation, orderId)]);
+  if (isLeft(order)) return order;
+  if (isLeft(reservation)) return reservation;
+  const events = settleReservation(order.right.state, reservation.right.state);
+  return right({
+    changes: [change(reservation.right, events)],
+    counters: stockCounterChanges(events),
+    result: { orderId, status: order.right.state?.status ?? "unknown" },
+  });
+};
+
+/** Records a refund the processor confirmed. */
+export const planRefundRecord = async (
+  deps: CommandDeps,
+  orderId: string,
+  refundId: string,
+  reason: string,
+): Promise<Either<CommandError, Plan<OrderStatusResult>>> => {
+  const payment = await load(deps, aggregates.payment, orderId);
+  if (isLeft(payment)) return payment;
+  const recorded = paymentDecider.decide({ type: "RecordRefund", orderId, refundId, reason }, payment.right.state);
+  if (isLeft(recorded)) return recorded;
+  return right({ changes: [change(payment.right, recorded.right)], result: { orderId, status: "refunded" } });
 };
 
 /** The payment of an order as it stands, for deciding whether to charge (again). */

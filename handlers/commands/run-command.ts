@@ -1,7 +1,7 @@
 import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DomainEvent, EventMeta, StreamId } from "../../events/index.js";
-import type { ConcurrencyError, DuplicateCommand, StreamAppend } from "../../store/index.js";
+import type { ConcurrencyError, CounterChange, DuplicateCommand, StreamAppend } from "../../store/index.js";
 import type { CommandDeps, CommandMeta } from "./deps.js";
 import type { CommandError } from "./errors.js";
 import { type Loaded, snapshotAfter } from "./load.js";
@@ -19,6 +19,8 @@ export const change = <S>(loaded: Loaded<S>, events: readonly DomainEvent[]): Ch
 /** What a command decided: new events per loaded stream, and the answer to give (stored for repeats). */
 export interface Plan<R> {
   readonly changes: readonly Change[];
+  /** Counters changed in the same transaction (a book's stock with its stock events). */
+  readonly counters?: readonly CounterChange[];
   readonly result: R;
 }
 
@@ -48,8 +50,8 @@ const fromRecord = <R>(dup: DuplicateCommand, meta: CommandMeta): Either<Command
 };
 
 /**
- * Load, decide, append with the expected versions; on a concurrency conflict load again and
- * decide again, a bounded number of times with jittered exponential backoff. The command id
+ * Load, decide, append with the expected versions; on a concurrency conflict (a stream moved on,
+ * or a counter's guard no longer holds) load again and decide again, a bounded number of times with jittered exponential backoff. The command id
  * goes into the same transaction, so a command that did land is never applied twice.
  */
 export const createRunner = (deps: CommandDeps): Runner => {
@@ -106,12 +108,16 @@ export const createRunner = (deps: CommandDeps): Runner => {
           expectedVersion: loaded.version,
           events: events.map((e) => ({ ...e, meta: eventMeta })),
         }));
+        const counters = plan.right.counters ?? [];
         const appended = await deps.store.append(appends, {
           command: { id: commandId, result: plan.right.result, ...(meta.requestHash === undefined ? {} : { requestHash: meta.requestHash }) },
+          ...(counters.length > 0 ? { counters } : {}),
+          onTransactionConflict: () => deps.onRetry?.("transaction-conflict"),
         });
         if (isLeft(appended)) {
           if (appended.left.kind !== "ConcurrencyError") return appended;
           conflict = appended.left;
+          deps.onRetry?.("version");
           continue;
         }
         if (appended.right.kind === "DuplicateCommand") return fromRecord<R>(appended.right, meta);

@@ -46,10 +46,7 @@ describe("Checkout (pure)", () => {
         placedAt: now.toISOString(),
       }),
     ]);
-    expect([...result.right.inventories]).toEqual([
-      ["sicp", [reserved("sicp", "o1", 2)]],
-      ["kr", [reserved("kr", "o1", 1)]],
-    ]);
+    expect(result.right.reservation).toEqual([reserved("sicp", "o1", 2), reserved("kr", "o1", 1)]);
     expect(result.right.cart).toEqual([event("CartCheckedOut", { customerId: alice, orderId: "o1" })]);
   });
 

@@ -1,0 +1,81 @@
+import { type Either, isLeft, right } from "fp-ts/lib/Either.js";
+import { Map as PersistentMap } from "immutable";
+import type { InventoryState } from "../../domain/inventory.js";
+import { type DomainEvent, stockMovement } from "../../events/index.js";
+import type { CounterChange, CounterValues, StoredItemDecodeError } from "../../store/index.js";
+import { aggregates } from "./aggregates.js";
+import type { CommandDeps } from "./deps.js";
+import { load } from "./load.js";
+
+/**
+ * A book's stock counter: one item (`stock#<bookId>`) holding `onHand`, `reserved` and
+ * `available`, changed in the same transaction as every stock event of that book, wherever the
+ * event is stored. It is the sum of those events at every moment, so it is what stock decisions
+ * read, and its guard (`available` may not go below zero) is checked by DynamoDB when the
+ * transaction commits: reservations of one book commute, and none can oversell.
+ */
+export const stockCounterKey = (bookId: string): string => `stock#${bookId}`;
+
+const levelsOf = (v: CounterValues | undefined): InventoryState => ({
+  onHand: v?.onHand ?? 0,
+  reserved: v?.reserved ?? 0,
+  // The counter keeps no per-order detail: reservations are decided on the levels alone.
+  open: PersistentMap(),
+});
+
+/**
+ * The stock levels of the given books, from their counters. A book whose counter was never made
+ * (stocked before counters existed, or never stocked) gets one now, from its inventory stream:
+ * until then every one of its stock events was on that stream.
+ */
+export const stockLevels = async (
+  deps: Pick<CommandDeps, "store" | "snapshots" | "snapshotEvery">,
+  bookIds: readonly string[],
+): Promise<Either<StoredItemDecodeError, Map<string, InventoryState>>> => {
+  const counters = await deps.store.readCounters(bookIds.map(stockCounterKey));
+  const out = new Map<string, InventoryState>();
+  for (const bookId of bookIds) {
+    const found = counters.get(stockCounterKey(bookId));
+    if (found !== undefined) {
+      out.set(bookId, levelsOf(found));
+      continue;
+    }
+    const history = await load(deps, aggregates.inventory, bookId);
+    if (isLeft(history)) return history;
+    const { onHand, reserved } = history.right.state;
+    const first = { onHand, reserved, available: onHand - reserved };
+    if (await deps.store.createCounter(stockCounterKey(bookId), first)) out.set(bookId, levelsOf(first));
+    else out.set(bookId, levelsOf((await deps.store.readCounters([stockCounterKey(bookId)])).get(stockCounterKey(bookId))));
+  }
+  return right(out);
+};
+
+/**
+ * The counter changes that go with some stock events: per book, the sum of their movements, and
+ * a guard wherever they take copies from `available` (a reservation, a count written down).
+ */
+export const stockCounterChanges = (events: readonly DomainEvent[]): CounterChange[] => {
+  const byBook = new Map<string, { onHand: number; reserved: number }>();
+  for (const e of events) {
+    if (
+      e.type !== "StockReceived" &&
+      e.type !== "StockReserved" &&
+      e.type !== "ReservationCommitted" &&
+      e.type !== "ReservationReleased" &&
+      e.type !== "StockReturned" &&
+      e.type !== "StockAdjusted"
+    )
+      continue;
+    const m = stockMovement(e);
+    const sum = byBook.get(e.data.bookId) ?? { onHand: 0, reserved: 0 };
+    byBook.set(e.data.bookId, { onHand: sum.onHand + m.onHand, reserved: sum.reserved + m.reserved });
+  }
+  return [...byBook].map(([bookId, { onHand, reserved }]) => {
+    const available = onHand - reserved;
+    return {
+      key: stockCounterKey(bookId),
+      add: { onHand, reserved, available },
+      ...(available < 0 ? { atLeast: { available: -available } } : {}),
+    };
+  });
+};
