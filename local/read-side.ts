@@ -1,7 +1,8 @@
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { Runtime } from "../handlers/http/runtime.js";
 import { bookSearch } from "../projections/book-search.js";
-import { projections } from "../projections/index.js";
+import { processes, sweepUnpaidOrders, unpaidOrderSettingsFromEnv } from "../handlers/processes/index.js";
+import { projections, type Projection } from "../projections/index.js";
 import { localAwsConfig } from "./dynamodb-local.js";
 import { createStreamPoller, type StreamPoller } from "./stream-poller.js";
 
@@ -10,12 +11,14 @@ export interface ReadSideOptions {
   /** DynamoDB Local, whose Streams API the poller reads. */
   readonly dynamoDbEndpoint: string;
   readonly idleDelayMs?: number;
+  /** How often unpaid orders are swept (default 15 s); 0 leaves the sweep out. */
+  readonly sweepEveryMs?: number;
   readonly onError?: (error: unknown) => void;
 }
 
 export interface ReadSide {
   readonly poller: StreamPoller;
-  /** The projections it runs: every one of the registry, less book search when search is off. */
+  /** The projections and processes it runs: every one of the registries, less book search when search is off. */
   readonly projections: readonly string[];
   /** Stops polling after the batch in hand; the checkpoints keep the position. */
   stop(): Promise<void>;
@@ -25,9 +28,9 @@ export interface ReadSide {
  * The read side as `npm start` runs it: every projection prepared (book search makes its index),
  * then the stream poller over the events table, writing to the same read models the queries read.
  */
-export const startReadSide = async ({ runtime, dynamoDbEndpoint, idleDelayMs, onError }: ReadSideOptions): Promise<ReadSide> => {
-  const ports = runtime.readModels;
-  const running = projections.filter((p) => ports.searchConfigured || p !== bookSearch);
+export const startReadSide = async ({ runtime, dynamoDbEndpoint, idleDelayMs, sweepEveryMs = 15_000, onError }: ReadSideOptions): Promise<ReadSide> => {
+  const ports = { ...runtime.readModels, commands: runtime.commands };
+  const running: Projection<typeof ports>[] = [...projections.filter((p) => ports.searchConfigured || p !== bookSearch), ...processes];
   for (const projection of running) await projection.prepare?.(ports);
   const streams = new DynamoDBStreamsClient(localAwsConfig(dynamoDbEndpoint));
   const poller = createStreamPoller({
@@ -40,10 +43,22 @@ export const startReadSide = async ({ runtime, dynamoDbEndpoint, idleDelayMs, on
     ...(onError === undefined ? {} : { onError }),
   });
   poller.start();
+  // What a schedule does in AWS: the same sweep, on a timer.
+  const settings = unpaidOrderSettingsFromEnv();
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const timer =
+    sweepEveryMs > 0
+      ? setInterval(() => {
+          sweeping = sweeping.then(() => sweepUnpaidOrders(ports, settings, new Date()).catch((e: unknown) => onError?.(e)));
+        }, sweepEveryMs)
+      : undefined;
+  timer?.unref();
   return {
     poller,
     projections: running.map((p) => p.name),
     stop: async () => {
+      if (timer !== undefined) clearInterval(timer);
+      await sweeping;
       await poller.stop();
       streams.destroy();
     },

@@ -10,8 +10,11 @@ export interface BatchSettings {
   readonly parallelizationFactor: number;
 }
 
-/** Where a projection writes besides the views table: the search index, Redis, the integration bus. */
-export type ReadModelStore = "search" | "cache" | "bus";
+/**
+ * Where a stream consumer writes besides the views table: the search index, Redis, the
+ * integration bus, or (for a process that acts on events through the command side) the events.
+ */
+export type ReadModelStore = "search" | "cache" | "bus" | "events";
 
 /**
  * One read model. `apply` must be idempotent per event and check each stream's version

@@ -3,6 +3,7 @@ import { api } from "./api.js";
 import type { ProjectionSpec, Registries } from "./inputs.js";
 import { projectors } from "./projectors.js";
 import { readModelServers } from "./read-model-servers.js";
+import { unpaidOrderSweep } from "./schedules.js";
 import { tables } from "./tables.js";
 
 /** The whole backend, generated from the route table and the projection registry. */
@@ -14,6 +15,7 @@ export const bookstore = <P extends ProjectionSpec>(registries: Registries<P>) =
   const http = api(registries.routes, data, servers);
   const subscribed = projectors(registries, data, servers, bus);
   const topic = alarms(subscribed);
+  unpaidOrderSweep(data, servers);
   return {
     api: http.api.url,
     userPool: http.users.id,

@@ -4,7 +4,7 @@ import type { Route } from "../handlers/http/route.js";
 export type RouteSpec = Pick<Route<unknown, unknown, unknown, unknown>, "operationId" | "method" | "path" | "auth">;
 
 /** Read models a projector writes besides the views table; each one is linked only where declared. */
-export type ReadModelStore = "search" | "cache" | "bus";
+export type ReadModelStore = "search" | "cache" | "bus" | "events";
 
 /** The shape of a projection in the registry, as far as its stream subscription goes. */
 export interface ProjectionSpec {

@@ -1,4 +1,4 @@
-import { publishTo, sendTo, writeViews } from "./access.js";
+import { appendEvents, publishTo, sendTo, writeViews } from "./access.js";
 import { busEnvironment, cacheEnvironment, searchEnvironment, tableEnvironment } from "./environment.js";
 import type { ProjectionSpec, ReadModelStore, Registries } from "./inputs.js";
 import { type Access, lambda, mergeAccess } from "./lambda.js";
@@ -12,8 +12,11 @@ export interface Projector {
   readonly deadLetters: sst.aws.Queue;
 }
 
-const storeAccess = (store: ReadModelStore, servers: ReadModelServers, bus: sst.aws.Bus): Partial<Access> => {
+const storeAccess = (store: ReadModelStore, servers: ReadModelServers, bus: sst.aws.Bus, tables: Tables): Partial<Access> => {
   switch (store) {
+    case "events":
+      // A process acting through the command side: it appends events as a command handler does.
+      return { grants: [appendEvents(tables.events)], environment: tableEnvironment(tables) };
     case "search":
       return { environment: searchEnvironment(servers), links: [servers.search], inVpc: true };
     case "cache":
@@ -30,7 +33,7 @@ const projectorAccess = (p: ProjectionSpec, tables: Tables, servers: ReadModelSe
     throw new Error(`projection ${p.name}: publishing to the bus and writing to search or cache need separate projections`);
   return mergeAccess(
     { grants: [writeViews(tables.views), sendTo(deadLetters)], environment: tableEnvironment(tables) },
-    ...stores.map((s) => storeAccess(s, servers, bus)),
+    ...stores.map((s) => storeAccess(s, servers, bus, tables)),
   );
 };
 

@@ -29,5 +29,6 @@ export const checkout = handlerOf("checkout");
 export const listOrders = handlerOf("listOrders");
 export const getOrder = handlerOf("getOrder");
 export const cancelOrder = handlerOf("cancelOrder");
+export const payOrder = handlerOf("payOrder");
 export const getStreamEvents = handlerOf("getStreamEvents");
 export const getOpenApi = handlerOf("getOpenApi");

@@ -36,6 +36,14 @@ const problemSchema: JsonSchema = {
   },
 };
 
+/** What the route says of itself, and that an admin route needs the admin group. */
+const description = (route: AnyRoute): { description?: string } => {
+  const parts = [route.description, route.auth === "admin" ? "Needs a token of the `admin` group (`cognito:groups`)." : undefined].filter(
+    (p): p is string => p !== undefined,
+  );
+  return parts.length === 0 ? {} : { description: parts.join("\n\n") };
+};
+
 const problemResponse = (status: number, description: string): JsonSchema => ({
   description,
   content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "#/components/schemas/Problem" } } },
@@ -92,7 +100,7 @@ const operation = (route: AnyRoute, components: SchemaComponents): JsonSchema =>
     summary: route.summary,
     ...(route.tags ? { tags: [...route.tags] } : {}),
     security: security(route),
-    ...(route.auth === "admin" ? { description: "Needs a token of the `admin` group (`cognito:groups`)." } : {}),
+    ...description(route),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body !== undefined
       ? { requestBody: { required: !body.is(undefined), content: { "application/json": { schema: toJsonSchema(body, components) } } } }

@@ -40,6 +40,8 @@ export interface Route<P, Q, B, R> {
   readonly path: string;
   readonly auth: Auth;
   readonly summary: string;
+  /** The operation's longer description in the OpenAPI document (CommonMark). */
+  readonly description?: string;
   readonly tags?: readonly string[];
   readonly request: {
     readonly path: Codec<P>;

@@ -2,7 +2,7 @@ import { bookCommandRoutes } from "./commands/books.js";
 import { cartCommandRoutes } from "./commands/cart.js";
 import { checkoutRoute } from "./commands/checkout.js";
 import { receiveStockRoute } from "./commands/inventory.js";
-import { cancelOrderRoute } from "./commands/orders.js";
+import { cancelOrderRoute, payOrderRoute } from "./commands/orders.js";
 import { rateBookRoute } from "./commands/ratings.js";
 import { openApiRoute } from "./openapi-route.js";
 import { getBestsellersRoute } from "./queries/get-bestsellers.js";
@@ -36,6 +36,7 @@ export const buildRoutes = (runtime: () => Runtime): readonly AnyRoute[] => {
     listOrdersRoute(runtime),
     getOrderRoute(runtime),
     cancelOrderRoute(runtime),
+    payOrderRoute(runtime),
     streamEventsRoute(runtime),
     projectionStatusRoute(runtime),
     openApiRoute(() => table),

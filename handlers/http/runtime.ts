@@ -5,6 +5,7 @@ import type { PaymentGateway } from "../../domain/payment-gateway.js";
 import { createEventStore, createSnapshotStore, dynamoDbClientFor, type EventStore, type TableNames } from "../../store/index.js";
 import { createCommandHandler, type CommandHandler } from "../commands/handle.js";
 import type { CommandDeps } from "../commands/deps.js";
+import { httpLogger } from "./logger.js";
 import { createReadModels, readModelConfigFromEnv, type ReadModelConfig, type ReadModels } from "./read-models.js";
 
 /** What the HTTP handlers need from the outside world, built once per process (per Lambda container). */
@@ -53,6 +54,7 @@ export const createRuntime = (config: RuntimeConfig): Runtime => {
     clock: () => new Date(),
     newId,
     random: Math.random,
+    onDeferred: (error) => httpLogger.warn("an order's follow-up is left to the order process", { error: error instanceof Error ? error : JSON.stringify(error) }),
   };
   const readModels = createReadModels(client, config.tables.views, config.readModels ?? {});
   return { client, tables: config.tables, store, commands: createCommandHandler(deps), deps, newId, readModels };

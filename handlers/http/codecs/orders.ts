@@ -37,3 +37,7 @@ export const OrderHistory = t.intersection(
   [t.type({ items: t.array(OrderSummary) }), t.partial({ nextCursor: t.string })],
   "OrderHistory",
 );
+
+export const OrderPaymentBody = strict("OrderPaymentBody", { paymentToken: matching("PaymentToken", /^[A-Za-z0-9_-]{1,128}$/) });
+/** `status`: what the payment led to. */
+export const OrderPaymentResponse = t.intersection([t.type({ orderId: Id }), t.partial({ status: OrderStatus })], "OrderPaymentResponse");
