@@ -9,6 +9,8 @@ import type { CommandHandler } from "../commands/handle.js";
 /** The command side, for processes that act on what the stream says happened. */
 export interface CommandPorts {
   readonly commands: Pick<CommandHandler, "handle">;
+  /** The process's own clock (tests move it). */
+  readonly clock: () => Date;
 }
 export type ProcessPorts = ViewPorts & CommandPorts;
 
@@ -37,12 +39,17 @@ export const unpaidOrderSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env)
 };
 
 /**
- * Orders waiting for payment, by the minute they were placed (`payment-due#<minute>`, one item
- * per order): what the sweep of unpaid orders reads, so that it never scans. The order process
- * writes an item for every OrderPlaced; the sweep deletes it once the order is no longer placed.
+ * Orders waiting for payment, by minute (`payment-due#<minute>`, one item per order): what the
+ * sweep of unpaid orders reads, so that it never scans. The order process writes an item for
+ * every OrderPlaced, under the minute it was placed, or under the minute two minutes before the
+ * process's own time if that is later: the sweep never moves its cursor past a minute that
+ * recent (`SETTLE`), so an item written late (the process behind the stream) lands where the
+ * sweep still looks. The sweep deletes the item once the order is no longer placed.
  */
 const dueKey = (minute: string, orderId: string) => ({ pk: `payment-due#${minute}`, sk: orderId });
 const cursorKey = { pk: "payment-due-cursor", sk: "cursor" };
+const LATE_WRITE_MS = 120_000;
+const SETTLE_MS = 180_000;
 export const minuteOf = (iso: string): string => iso.slice(0, 16);
 const nextMinute = (minute: string): string => new Date(Date.parse(`${minute}:00.000Z`) + 60_000).toISOString().slice(0, 16);
 
@@ -64,11 +71,13 @@ export const orderProcess: Projection<ProcessPorts> = {
   // A few orders at a time: each is a handful of reads and writes on the command side.
   batch: { ...defaultBatch, batchSize: 25 },
   stores: ["events"],
-  apply: async (events, { views, commands }) => {
+  apply: async (events, { views, commands, clock }) => {
+    const earliest = minuteOf(new Date(clock().getTime() - LATE_WRITE_MS).toISOString());
     for (const e of events) {
       if (e.type === "OrderPlaced") {
+        const placed = minuteOf(e.data.placedAt);
         await views.client.send(
-          new PutCommand({ TableName: views.tableName, Item: { ...dueKey(minuteOf(e.data.placedAt), e.data.orderId), placedAt: e.data.placedAt } }),
+          new PutCommand({ TableName: views.tableName, Item: { ...dueKey(placed > earliest ? placed : earliest, e.data.orderId), placedAt: e.data.placedAt } }),
         );
       }
     }
@@ -103,16 +112,16 @@ const readCursor = async (views: ViewsPort): Promise<string | undefined> => {
  * Looks at every order placed at least `reconcileAfterSeconds` ago and still waiting: its
  * payment is reconciled, and past its hold it is cancelled (through the command side, which
  * decides on the order's own state and the clock). Minutes whose orders are all done are passed
- * for good; with no cursor yet, it starts a day back. Run every minute (a schedule in AWS, a
+ * for good; with no cursor yet, it starts an hour before the oldest hold that can still be running. Run every minute (a schedule in AWS, a
  * timer under `npm start`), or by a test with its own clock.
  */
 export const sweepUnpaidOrders = async (
-  { views, commands }: ProcessPorts,
+  { views, commands }: Omit<ProcessPorts, "clock">,
   settings: UnpaidOrderSettings,
   now: Date,
 ): Promise<SweepResult> => {
   const last = minuteOf(new Date(now.getTime() - settings.reconcileAfterSeconds * 1000).toISOString());
-  let minute = (await readCursor(views)) ?? minuteOf(new Date(now.getTime() - 24 * 3600_000).toISOString());
+  let minute = (await readCursor(views)) ?? minuteOf(new Date(now.getTime() - (settings.holdSeconds + 3600) * 1000).toISOString());
   let passed = minute;
   let stillWaiting = false;
   let reviewed = 0;
@@ -147,8 +156,9 @@ export const sweepUnpaidOrders = async (
     } while (start !== undefined);
     if (!stillWaiting) passed = nextMinute(minute);
   }
-  // The last minute may still be filling (the process writes from the stream): it is looked at again.
-  if (passed > last) passed = last;
+  // Recent minutes may still be written to (see `dueKey`): they are looked at again.
+  const settled = minuteOf(new Date(now.getTime() - SETTLE_MS).toISOString());
+  if (passed > settled) passed = settled;
   await views.client.send(new PutCommand({ TableName: views.tableName, Item: { ...cursorKey, minute: passed } }));
   return { reviewed, done };
 };

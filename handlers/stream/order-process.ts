@@ -3,4 +3,4 @@ import { createRuntime, runtimeConfigFromEnv } from "../http/runtime.js";
 import { lambdaProjector } from "./lambda-projector.js";
 import { viewPortsFromEnv } from "./ports-from-env.js";
 
-export const handler = lambdaProjector(orderProcess, () => ({ ...viewPortsFromEnv(), commands: createRuntime(runtimeConfigFromEnv()).commands }));
+export const handler = lambdaProjector(orderProcess, () => ({ ...viewPortsFromEnv(), commands: createRuntime(runtimeConfigFromEnv()).commands, clock: () => new Date() }));
