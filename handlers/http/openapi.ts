@@ -1,8 +1,8 @@
 import { STATUS_CODES } from "node:http";
 import { type JsonSchema } from "./json-schema-hints.js";
 import { fieldsOf, SchemaComponents, toJsonSchema } from "./json-schema.js";
-import { MAX_BODY_BYTES } from "./request-body.js";
-import { PROBLEM_CONTENT_TYPE } from "./problem.js";
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./request-body.js";
+import { MAX_LISTED_ERRORS, PROBLEM_CONTENT_TYPE } from "./problem.js";
 import { type AnyRoute, pathParameters } from "./route.js";
 
 export type OpenApiDocument = JsonSchema & { readonly paths: Record<string, Record<string, JsonSchema>> };
@@ -42,7 +42,7 @@ const problemResponse = (status: number, description: string): JsonSchema => ({
 });
 
 const problemDescriptions: Record<number, string> = {
-  400: "Malformed JSON, or fields that fail validation (listed in `errors`).",
+  400: `Malformed JSON, JSON nested more than ${MAX_JSON_DEPTH} levels deep or naming a key twice in one object, or fields that fail validation (the first ${MAX_LISTED_ERRORS} listed in \`errors\`).`,
   401: "No valid bearer token.",
   403: "The token's user is not in the group this operation needs.",
   404: "No such resource, or not yours.",
