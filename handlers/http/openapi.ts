@@ -43,7 +43,7 @@ const problemResponse = (status: number, description: string): JsonSchema => ({
 
 const problemDescriptions: Record<number, string> = {
   400: `Malformed JSON, JSON nested more than ${MAX_JSON_DEPTH} levels deep or naming a key twice in one object, or fields that fail validation (the first ${MAX_LISTED_ERRORS} listed in \`errors\`).`,
-  401: "No valid bearer token.",
+  401: "No valid bearer token, or one whose subject (`sub`) is not an identity this API accepts (an id of 1-64 letters, digits, '-' or '_').",
   403: "The token's user is not in the group this operation needs.",
   404: "No such resource, or not yours.",
   409: "A business rule or a concurrent change refused the command.",

@@ -1,6 +1,7 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { type IncomingHttpHeaders, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { subFor } from "../../local/tokens.js";
 import { type Client, type E2eApi, newBook, startE2eApi, stockedBook } from "../e2e/local-api.js";
 
 /**
@@ -246,5 +247,74 @@ describe("a corpus of hostile requests against the real route table", () => {
     const r = await send(post("/cart/items", cartItem('"BOOK"')));
     expect(r.status).toBe(200);
     expect(await itemCount()).toBeGreaterThan(before);
+  });
+});
+
+/** Subjects a validly signed token could carry that would name another stream, key or path. */
+const forgedSubs = [
+  `${subFor("victim")}#x`,
+  "../../admin/x",
+  `${subFor("victim")}:x`,
+  "a/b",
+  "%23",
+  "..",
+  `x${"y".repeat(64)}`,
+  "\u200fmallory",
+  "mallory\u0000",
+];
+
+/** A well-formed request for every route that takes a token: only the subject is wrong. */
+const wellFormed = (operationId: string): Hostile => {
+  const json = { "content-type": "application/json" };
+  const table: Record<string, Hostile> = {
+    addBook: post("/books", bookBody({}), "admin"),
+    changeBookDetails: { name: "", method: "PATCH", path: "/books/BOOK", body: '{"title":"Renamed"}', headers: json },
+    changeBookPrice: { name: "", method: "PUT", path: "/books/BOOK/price", body: '{"priceCents":999,"currency":"EUR"}', headers: json },
+    discontinueBook: post("/books/BOOK/discontinue", undefined),
+    rateBook: post("/books/BOOK/ratings", '{"stars":4}'),
+    receiveStock: post("/inventory/BOOK/receipts", '{"quantity":1}'),
+    getCart: get("/cart"),
+    addCartItem: post("/cart/items", cartItem('"BOOK"')),
+    changeCartItem: { name: "", method: "PATCH", path: "/cart/items/BOOK", body: '{"quantity":2}', headers: json },
+    removeCartItem: { name: "", method: "DELETE", path: "/cart/items/BOOK" },
+    checkout: post("/checkout", '{"paymentToken":"tok_visa"}'),
+    listOrders: get("/orders"),
+    getOrder: get("/orders/ORDER"),
+    cancelOrder: post("/orders/ORDER/cancel", undefined),
+    getStreamEvents: get(`/streams/${encodeURIComponent("book#BOOK")}/events`),
+    getProjectionStatus: get("/projections/status"),
+  };
+  const request = table[operationId];
+  if (request === undefined) throw new Error(`no well-formed request for ${operationId}: add one`);
+  return request;
+};
+
+describe("a validly signed token whose sub is not an id", () => {
+  it("every route that takes a token has a case here", () => {
+    const guarded = api.local.routes.filter((r) => r.auth !== "public").map((r) => r.operationId);
+    expect(guarded.length).toBeGreaterThan(10);
+    for (const id of guarded) expect(() => wellFormed(id)).not.toThrow();
+  });
+
+  it.each(forgedSubs)("sub %j: every route that takes a token answers 401 and writes nothing", async (sub) => {
+    const routes = api.local.routes.filter((r) => r.auth !== "public");
+    const before = await itemCount();
+    for (const route of routes) {
+      // Admins too: an admin's sub names the actor of what they do.
+      const token = await api.token({ user: "forger", sub, groups: route.auth === "admin" ? ["admin"] : [] });
+      const r = await send(wellFormed(route.operationId), token);
+      expect(r.status, `${route.operationId}: ${r.text.slice(0, 200)}`).toBe(401);
+      expect(r.type).toBe("application/problem+json");
+      expect(r.headers["www-authenticate"]).toMatch(/^Bearer error="invalid_token"/);
+      // The refusal does not repeat the subject back.
+      const { title, detail } = JSON.parse(r.text) as { title: string; detail: string };
+      expect(`${title} ${detail}`).not.toContain(sub.slice(0, 10));
+    }
+    expect(await itemCount()).toBe(before);
+  });
+
+  it("the same requests with the caller's own sub go through (the refusal is about the sub)", async () => {
+    const r = await fetch(`${api.url}/cart`, { headers: { authorization: `Bearer ${customer.token}` } });
+    expect(r.status).toBe(200);
   });
 });

@@ -100,6 +100,14 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("tells every route that takes a token that a token naming no acceptable identity is a 401", () => {
+    const doc = openApiDocument(routes) as unknown as { paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> };
+    for (const route of routes.filter((r) => r.auth !== "public")) {
+      const responses = doc.paths[route.path]?.[route.method.toLowerCase()]?.responses;
+      expect(responses?.["401"]?.description, route.operationId).toMatch(/subject \(`sub`\) is not an identity/);
+    }
+  });
+
   it("refuses a route whose path codec does not name its placeholders", () => {
     const broken = { ...routes.find((r) => r.operationId === "changeBookPrice")!, path: "/books/{isbn}/price" };
     expect(() => openApiDocument([broken])).toThrow(/placeholders/);
