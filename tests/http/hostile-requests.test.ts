@@ -1,8 +1,10 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { type IncomingHttpHeaders, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commandIdOf } from "../../handlers/http/commands/send.js";
+import type { Subject } from "../../handlers/http/claims.js";
 import { subFor } from "../../local/tokens.js";
-import { type Client, type E2eApi, newBook, startE2eApi, stockedBook } from "../e2e/local-api.js";
+import { type Client, type E2eApi, eventTypes, newBook, startE2eApi, stockedBook } from "../e2e/local-api.js";
 
 /**
  * The real route table over the real runtime and DynamoDB Local, fed what a hostile client sends.
@@ -316,5 +318,53 @@ describe("a validly signed token whose sub is not an id", () => {
   it("the same requests with the caller's own sub go through (the refusal is about the sub)", async () => {
     const r = await fetch(`${api.url}/cart`, { headers: { authorization: `Bearer ${customer.token}` } });
     expect(r.status).toBe(200);
+  });
+});
+
+describe("Idempotency-Keys of different callers never meet", () => {
+  it("the record ids of (V:x, 1) and (V, x:1) differ, and so do those of any two pairs", () => {
+    const v = subFor("victim");
+    expect(commandIdOf(`${v}:x`, "1")).not.toBe(commandIdOf(v, "x:1"));
+    expect(commandIdOf("a", "b:c")).not.toBe(commandIdOf("a:b", "c"));
+    expect(commandIdOf(v, "k")).toBe(commandIdOf(v, "k"));
+    expect(commandIdOf(v, "k")).not.toBe(commandIdOf(subFor("other"), "k"));
+  });
+
+  it("over HTTP: the caller whose sub is V:x is refused and learns nothing of V's key x:1", async () => {
+    const victim = await api.as("victim");
+    const first = await victim.post("/cart/items", { bookId: book, quantity: 1 }, { "idempotency-key": "x:1" });
+    expect(first.status).toBe(200);
+    const before = await itemCount();
+    const token = await api.token({ user: "forger", sub: `${victim.sub}:x` });
+    const probe = async (body: unknown) => {
+      const res = await fetch(`${api.url}/cart/items`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": "1" },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { detail: string } };
+    };
+    // The same answer whether or not V used the key: nothing to learn from.
+    const [same, other] = [await probe({ bookId: book, quantity: 1 }), await probe({ bookId: book, quantity: 2 })];
+    expect([same.status, other.status]).toEqual([401, 401]);
+    expect(same.body.detail).toBe(other.body.detail);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it("below the HTTP guard too: the colliding pair runs as its own command, not as V's repeat or a 422", async () => {
+    const victim = await api.as("victim-2");
+    expect((await victim.post("/cart/items", { bookId: book, quantity: 1 }, { "idempotency-key": "x:1" })).status).toBe(200);
+    const route = api.local.routes.find((r) => r.operationId === "addCartItem")!;
+    // As if a loosened sub rule let `V:x` through: the route's handler, given the decoded request.
+    const answer = await route.handler({
+      path: {},
+      query: {},
+      body: { bookId: book, quantity: 1 },
+      claims: { sub: `${victim.sub}:x` as Subject, groups: [], raw: {} },
+      idempotencyKey: "1",
+      correlationId: "collision-check",
+    });
+    expect(answer).toMatchObject({ status: 200, body: { version: 1 } });
+    expect(await eventTypes(admin, `cart#${victim.sub}`)).toEqual(["CartItemAdded"]);
   });
 });
