@@ -3,6 +3,7 @@ import { type JsonSchema } from "./json-schema-hints.js";
 import { fieldsOf, SchemaComponents, toJsonSchema } from "./json-schema.js";
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./request-body.js";
 import { MAX_LISTED_ERRORS, PROBLEM_CONTENT_TYPE } from "./problem.js";
+import { retryAfterHeader } from "./queries/unavailable.js";
 import { type AnyRoute, pathParameters } from "./route.js";
 
 export type OpenApiDocument = JsonSchema & { readonly paths: Record<string, Record<string, JsonSchema>> };
@@ -38,6 +39,8 @@ const problemSchema: JsonSchema = {
 
 const problemResponse = (status: number, description: string): JsonSchema => ({
   description,
+  // Only a read model's outage answers 503, and it always says when to come back.
+  ...(status === 503 ? { headers: retryAfterHeader } : {}),
   content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "#/components/schemas/Problem" } } },
 });
 
@@ -51,7 +54,7 @@ const problemDescriptions: Record<number, string> = {
   415: "The body is not application/json.",
   422: "The Idempotency-Key was already used with a different request.",
   500: "A fault on our side; the problem carries a correlation id.",
-  503: "A read model's server is not running (e.g. search, when started without it).",
+  503: "The read model this query answers from is unavailable: its server is down, restarting, too slow, or not running (search, when started without it). Retry after `Retry-After` seconds; commands are not affected.",
 };
 
 const problemStatuses = (route: AnyRoute): number[] => {
