@@ -60,8 +60,14 @@ interface Hit {
   sort?: unknown[];
 }
 
+/** How long a search may take on the wire, and how often a failed one is sent again (default: the client's own). */
+export interface SearchLimits {
+  readonly timeoutMs?: number;
+  readonly maxRetries?: number;
+}
+
 /** Full-text search over the books still for sale, with filters, a sort, category facets and cursor pages. */
-export const searchBooks = async ({ search }: SearchPorts, query: BookQuery): Promise<BookResults> => {
+export const searchBooks = async ({ search }: SearchPorts, query: BookQuery, limits: SearchLimits = {}): Promise<BookResults> => {
   const limit = Math.min(Math.max(query.limit ?? 20, 1), 100);
   const text = query.q?.trim() ?? "";
   const filters: unknown[] = [{ term: { discontinued: false } }];
@@ -71,6 +77,10 @@ export const searchBooks = async ({ search }: SearchPorts, query: BookQuery): Pr
       range: { priceCents: { ...(query.minPriceCents === undefined ? {} : { gte: query.minPriceCents }), ...(query.maxPriceCents === undefined ? {} : { lte: query.maxPriceCents }) } },
     });
   }
+  const transport = {
+    ...(limits.timeoutMs === undefined ? {} : { requestTimeout: limits.timeoutMs }),
+    ...(limits.maxRetries === undefined ? {} : { maxRetries: limits.maxRetries }),
+  };
   const response = await search.client.search({
     index: search.index,
     body: {
@@ -91,7 +101,7 @@ export const searchBooks = async ({ search }: SearchPorts, query: BookQuery): Pr
       sort: sorts[query.sort ?? (text === "" ? "newest" : "relevance")],
       ...(query.cursor === undefined ? {} : { search_after: decodeCursor(query.cursor) }),
     } as Record<string, unknown>,
-  });
+  }, transport);
   const body = response.body as unknown as {
     hits: { total: { value: number }; hits: Hit[] };
     aggregations: { categories: { buckets: { key: string; doc_count: number }[] } };

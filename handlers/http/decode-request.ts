@@ -28,7 +28,9 @@ export const decodeRequest = (
   route: AnyRoute,
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
 ): Either<Failure, RouteInput<unknown, unknown, unknown>> => {
-  const claims = claimsOf(event);
+  const caller = claimsOf(event);
+  if (isLeft(caller)) return caller;
+  const claims = caller.right;
   if (route.auth !== "public" && claims === undefined) return left(problem(401, "This operation needs a bearer token."));
   if (route.auth === "admin" && !claims?.groups.includes("admin")) {
     return left(problem(403, "This operation is for the admin group."));

@@ -1,8 +1,9 @@
 import { STATUS_CODES } from "node:http";
 import { type JsonSchema } from "./json-schema-hints.js";
 import { fieldsOf, SchemaComponents, toJsonSchema } from "./json-schema.js";
-import { MAX_BODY_BYTES } from "./request-body.js";
-import { PROBLEM_CONTENT_TYPE } from "./problem.js";
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./request-body.js";
+import { MAX_LISTED_ERRORS, PROBLEM_CONTENT_TYPE } from "./problem.js";
+import { retryAfterHeader } from "./queries/unavailable.js";
 import { type AnyRoute, pathParameters } from "./route.js";
 
 export type OpenApiDocument = JsonSchema & { readonly paths: Record<string, Record<string, JsonSchema>> };
@@ -46,12 +47,14 @@ const description = (route: AnyRoute): { description?: string } => {
 
 const problemResponse = (status: number, description: string): JsonSchema => ({
   description,
+  // Only a read model's outage answers 503, and it always says when to come back.
+  ...(status === 503 ? { headers: retryAfterHeader } : {}),
   content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "#/components/schemas/Problem" } } },
 });
 
 const problemDescriptions: Record<number, string> = {
-  400: "Malformed JSON, or fields that fail validation (listed in `errors`).",
-  401: "No valid bearer token.",
+  400: `Malformed JSON, JSON nested more than ${MAX_JSON_DEPTH} levels deep or naming a key twice in one object, or fields that fail validation (the first ${MAX_LISTED_ERRORS} listed in \`errors\`).`,
+  401: "No valid bearer token, or one whose subject (`sub`) is not an identity this API accepts (an id of 1-64 letters, digits, '-' or '_').",
   403: "The token's user is not in the group this operation needs.",
   404: "No such resource, or not yours.",
   409: "A business rule or a concurrent change refused the command.",
@@ -59,7 +62,7 @@ const problemDescriptions: Record<number, string> = {
   415: "The body is not application/json.",
   422: "The Idempotency-Key was already used with a different request.",
   500: "A fault on our side; the problem carries a correlation id.",
-  503: "A read model's server is not running (e.g. search, when started without it).",
+  503: "The read model this query answers from is unavailable: its server is down, restarting, too slow, or not running (search, when started without it). Retry after `Retry-After` seconds; commands are not affected.",
 };
 
 const problemStatuses = (route: AnyRoute): number[] => {

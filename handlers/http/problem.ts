@@ -29,6 +29,8 @@ export const problemTypes = {
   businessRule: typeUri("business-rule"),
   concurrency: typeUri("concurrency"),
   idempotencyMismatch: typeUri("idempotency-key-reused"),
+  malformedJson: typeUri("malformed-json"),
+  unacceptableJson: typeUri("unacceptable-json"),
 } as const;
 
 /** A problem that says no more than its status (RFC 9457 `about:blank`). */
@@ -37,12 +39,18 @@ export const problem = (status: number, detail: string, extra: Partial<Problem> 
   problem: { type: "about:blank", title: STATUS_CODES[status] ?? "Error", status, detail, ...extra },
 });
 
-export const validationProblem = (errors: readonly FieldError[]): Failure =>
-  problem(400, errors.map((e) => `${e.pointer ?? e.parameter ?? e.in}: ${e.detail}`).join("; "), {
+/** A refusal lists this many failing fields at most, so its size does not grow with the request's. */
+export const MAX_LISTED_ERRORS = 20;
+
+export const validationProblem = (all: readonly FieldError[]): Failure => {
+  const errors = all.slice(0, MAX_LISTED_ERRORS);
+  const more = all.length > errors.length ? `; and ${all.length - errors.length} more` : "";
+  return problem(400, errors.map((e) => `${e.pointer ?? e.parameter ?? e.in}: ${e.detail}`).join("; ") + more, {
     type: problemTypes.validation,
     title: "Invalid request",
     errors,
   });
+};
 
 /** What the domain and the store answer with when they refuse: a tagged error. */
 export interface KindedError {

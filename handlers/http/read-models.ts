@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { Client } from "@opensearch-project/opensearch";
+import { Client, errors as searchErrors } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import { inProcessBus } from "../../projections/integration-bus.js";
 import type { ProjectionPorts, SearchPorts, ViewsPort } from "../../projections/ports.js";
@@ -25,6 +25,32 @@ export class SearchNotRunning extends Error {
   }
 }
 
+/**
+ * The read models' servers down, restarting or too slow, as opposed to a fault of ours: the HTTP
+ * layer answers 503 with Retry-After for these, and lets anything else be the 500 it is.
+ */
+const unreachable = /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH/;
+/** Redis's own words for "not now": loading its data after a restart, busy with a script, and the like. */
+const redisNotNow = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN)\b/;
+
+export const isRedisOutage = (e: unknown): boolean =>
+  e instanceof Error &&
+  (e.name === "MaxRetriesPerRequestError" || unreachable.test(e.message) || redisNotNow.test(e.message) || unreachable.test(String((e as { code?: unknown }).code)));
+
+/**
+ * A node that is down or not answering in time, one that answers that it cannot serve (429, 5xx:
+ * while it recovers, a search finds no started shard and fails in its search phase), and an index
+ * not made yet (the projection prepares it on start).
+ */
+export const isSearchOutage = (e: unknown): boolean => {
+  if (e instanceof SearchNotRunning) return true;
+  if (e instanceof searchErrors.ConnectionError || e instanceof searchErrors.TimeoutError || e instanceof searchErrors.NoLivingConnectionsError) return true;
+  if (!(e instanceof searchErrors.ResponseError)) return false;
+  const status = e.statusCode ?? 0;
+  if (status === 429 || status >= 500) return true;
+  return status === 404 && /index_not_found_exception/.test(JSON.stringify(e.body ?? ""));
+};
+
 /** The projections' ports, each built on first use; `close` drops only what was built. */
 export interface ReadModels extends ProjectionPorts {
   readonly searchConfigured: boolean;
@@ -43,6 +69,24 @@ export const readModelConfigFromEnv = (env: NodeJS.ProcessEnv): ReadModelConfig 
   ...optional("searchIndex", env.SEARCH_INDEX),
 });
 
+/**
+ * A query must not wait on a Redis that is down or hung: a command fails after one reconnect
+ * attempt or 2 s, whichever comes first, and the client keeps reconnecting (every second at most)
+ * so that the first request after Redis is back finds it.
+ */
+const connectRedis = (url: string, prefix: string | undefined): Redis => {
+  const client = new Redis(url, {
+    ...(prefix ? { keyPrefix: prefix } : {}),
+    connectTimeout: 1000,
+    commandTimeout: 2000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  });
+  // Each command that fails says so to its caller; the client's own event would only repeat it in the log.
+  client.on("error", () => {});
+  return client;
+};
+
 export const createReadModels = (client: DynamoDBClient, viewsTable: string, config: ReadModelConfig): ReadModels => {
   let views: ViewsPort | undefined;
   let redis: Redis | undefined;
@@ -53,7 +97,7 @@ export const createReadModels = (client: DynamoDBClient, viewsTable: string, con
     },
     get redis() {
       if (config.redisUrl === undefined) throw new Error("REDIS_URL is not set: the bestsellers read model has no Redis");
-      return (redis ??= new Redis(config.redisUrl, { ...(config.redisPrefix ? { keyPrefix: config.redisPrefix } : {}), maxRetriesPerRequest: 3 }));
+      return (redis ??= connectRedis(config.redisUrl, config.redisPrefix));
     },
     get search() {
       if (config.openSearchUrl === undefined) throw new SearchNotRunning();

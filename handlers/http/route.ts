@@ -1,4 +1,5 @@
 import type * as t from "io-ts";
+import type { Subject } from "./claims.js";
 import type { HttpResult } from "./result.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -8,7 +9,8 @@ export type Auth = "public" | "customer" | "admin";
 
 /** The caller as API Gateway's JWT authorizer vouches for them. */
 export interface Claims {
-  readonly sub: string;
+  /** Checked against the id rule before any handler runs. */
+  readonly sub: Subject;
   readonly groups: readonly string[];
   /** Every claim as API Gateway passes it on (strings). */
   readonly raw: Readonly<Record<string, string>>;

@@ -100,6 +100,26 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("tells every route that takes a token that a token naming no acceptable identity is a 401", () => {
+    const doc = openApiDocument(routes) as unknown as { paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> };
+    for (const route of routes.filter((r) => r.auth !== "public")) {
+      const responses = doc.paths[route.path]?.[route.method.toLowerCase()]?.responses;
+      expect(responses?.["401"]?.description, route.operationId).toMatch(/subject \(`sub`\) is not an identity/);
+    }
+  });
+
+  it("documents 503 with Retry-After on exactly the queries a read model's outage can fail", () => {
+    const doc = openApiDocument(routes) as unknown as {
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    };
+    const operations = Object.values(doc.paths).flatMap((item) => Object.values(item));
+    const with503 = operations.filter((o) => o.responses["503"] !== undefined).map((o) => o.operationId).sort();
+    expect(with503).toEqual(["getBestsellers", "searchBooks"]);
+    for (const o of operations.filter((o) => o.responses["503"] !== undefined)) {
+      expect(o.responses["503"]?.headers, o.operationId).toEqual({ "Retry-After": { description: expect.any(String), schema: { type: "integer", minimum: 1 } } });
+    }
+  });
+
   it("refuses a route whose path codec does not name its placeholders", () => {
     const broken = { ...routes.find((r) => r.operationId === "changeBookPrice")!, path: "/books/{isbn}/price" };
     expect(() => openApiDocument([broken])).toThrow(/placeholders/);

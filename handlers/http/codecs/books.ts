@@ -1,7 +1,7 @@
 import * as t from "io-ts";
 import { withSchema } from "../json-schema-hints.js";
 import { Cents, CommandAccepted, Currency, Id, PriceCents, Version } from "./common.js";
-import { intBetween, intQuery, matching, text } from "./refine.js";
+import { intBetween, intQuery, isReadable, matching, text } from "./refine.js";
 import { strict } from "./strict.js";
 
 /** Thirteen digits, hyphens allowed; the checksum is the catalogue's rule (domain), not the wire's. */
@@ -14,7 +14,11 @@ const Authors = withSchema(t.refinement(t.array(text("Author", 200)), (a) => a.l
   description: "1 to 20 authors",
 });
 const Category = matching("Category", /^[a-z0-9][a-z0-9-]{0,62}$/, { description: "a lower-case slug, e.g. science-fiction" });
-const Description = withSchema(t.refinement(t.string, (s) => s.length <= 10_000, "Description"), { type: "string", maxLength: 10_000 });
+const Description = withSchema(t.refinement(t.string, (s) => s.length <= 10_000 && isReadable(s, true), "Description"), {
+  type: "string",
+  maxLength: 10_000,
+  description: "up to 10,000 characters; no control characters but tabs and line breaks, no bidirectional overrides",
+});
 
 export const AddBookBody = strict("AddBookBody", {
   title: Title,

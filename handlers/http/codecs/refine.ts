@@ -15,10 +15,25 @@ export const matching = (name: string, pattern: RegExp, extra: Record<string, un
     { type: "string", pattern: pattern.source, ...extra },
   );
 
-/** A trimmed, non-empty string of bounded length. */
+/**
+ * Text a person reads. A lone surrogate is no character at all (UTF-8 cannot encode it: a store or
+ * search engine refuses or mangles it), control characters have no place in a title, and the
+ * bidirectional overrides and isolates make text display other than it reads ("Trojan Source").
+ * The right-to-left and left-to-right marks (U+200E, U+200F) stay: Hebrew and Arabic titles need them.
+ */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const bidiControl = /[\u202A-\u202E\u2066-\u2069]/;
+const controlInLine = /[\u0000-\u001F\u007F-\u009F]/;
+const controlInLines = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** Readable text; `lines` lets tabs and line breaks through (a description), else none (a title). */
+export const isReadable = (s: string, lines = false): boolean =>
+  !loneSurrogate.test(s) && !bidiControl.test(s) && !(lines ? controlInLines : controlInLine).test(s);
+
+/** A trimmed, non-empty, readable string of bounded length. */
 export const text = (name: string, maxLength: number) =>
   withSchema(
-    t.refinement(t.string, (s) => s.trim().length > 0 && s.length <= maxLength, name),
+    t.refinement(t.string, (s) => s.trim().length > 0 && s.length <= maxLength && isReadable(s), name),
     // A pattern, not just minLength: a title of spaces is as empty as no title.
     { type: "string", minLength: 1, maxLength, pattern: "\\S" },
   );

@@ -19,9 +19,17 @@ export const callerOf = (input: RouteInput<unknown, unknown, unknown>): Claims =
 };
 
 /**
- * The command id and request fingerprint. A key is the caller's own, so it is scoped to the
- * caller's `sub`: two customers who pick the same key never meet. The fingerprint covers the
- * operation and the decoded input, so the same key with another request is told apart (422).
+ * The record id of an Idempotency-Key. A key is the caller's own, so it is scoped to the caller's
+ * `sub`; joined as `<sub>:<key>`, the pair (`V:x`, `1`) would meet the pair (`V`, `x:1`), and the
+ * 422 would tell one caller of another's request. A hash of the pair as a JSON array tells every
+ * pair apart whatever either part holds; the `sub` in front keeps a caller's records findable.
+ */
+export const commandIdOf = (sub: string, idempotencyKey: string): string =>
+  `${sub}:${createHash("sha256").update(JSON.stringify([sub, idempotencyKey])).digest("base64url")}`;
+
+/**
+ * The command id and request fingerprint. The fingerprint covers the operation and the decoded
+ * input, so the same key with another request is told apart (422).
  */
 export const metaOf = (operation: string, input: RouteInput<unknown, unknown, unknown>): CommandMeta => {
   const claims = callerOf(input);
@@ -30,7 +38,7 @@ export const metaOf = (operation: string, input: RouteInput<unknown, unknown, un
   const requestHash = createHash("sha256")
     .update(JSON.stringify([operation, claims.sub, input.path, input.query, input.body ?? null]))
     .digest("base64url");
-  return { ...base, commandId: `${claims.sub}:${input.idempotencyKey}`, requestHash };
+  return { ...base, commandId: commandIdOf(claims.sub, input.idempotencyKey), requestHash };
 };
 
 export type Sent<R> = { readonly ok: true; readonly outcome: CommandOutcome<R> } | { readonly ok: false; readonly failure: Failure };

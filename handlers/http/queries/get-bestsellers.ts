@@ -5,9 +5,11 @@ import { aggregates } from "../../commands/aggregates.js";
 import { load } from "../../commands/load.js";
 import { Bestsellers } from "../codecs/books.js";
 import { NoPath, NoQuery } from "../codecs/common.js";
+import { isRedisOutage } from "../read-models.js";
 import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
+import { fromReadModel } from "./unavailable.js";
 
 const TOP = 20;
 
@@ -27,10 +29,15 @@ export const getBestsellersRoute = (runtime: () => Runtime): AnyRoute =>
     tags: ["catalogue"],
     request: { path: NoPath, query: NoQuery },
     response: { status: 200, codec: Bestsellers },
+    problems: [503],
     handler: async () => {
       const rt = runtime();
-      const { redis } = rt.readModels;
-      const [sold, rated] = await Promise.all([topBestsellers(redis, TOP), topRatedBooks(redis, TOP)]);
+      const ranked = await fromReadModel("bestsellers", isRedisOutage, () => {
+        const { redis } = rt.readModels;
+        return Promise.all([topBestsellers(redis, TOP), topRatedBooks(redis, TOP)]);
+      });
+      if (isLeft(ranked)) return ranked.left;
+      const [sold, rated] = ranked.right;
       const ids = [...new Set([...sold, ...rated].map((b) => b.bookId))];
       const titles = new Map(await Promise.all(ids.map(async (id) => [id, await titleOf(rt, id)] as const)));
       return ok({

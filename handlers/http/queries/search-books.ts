@@ -1,12 +1,14 @@
 import { errors } from "@opensearch-project/opensearch";
-import { InvalidCursor, searchBooks, type BookQuery } from "../../../projections/search-books.js";
+import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
+import { type BookQuery, type BookResults, InvalidCursor, searchBooks } from "../../../projections/search-books.js";
 import { BookPage, SearchBooksQuery } from "../codecs/books.js";
 import { NoPath } from "../codecs/common.js";
-import { problem, validationProblem } from "../problem.js";
-import { ok } from "../result.js";
+import { validationProblem } from "../problem.js";
+import { isSearchOutage } from "../read-models.js";
+import { type Failure, ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
-import { SearchNotRunning } from "../read-models.js";
 import type { Runtime } from "../runtime.js";
+import { fromReadModel } from "./unavailable.js";
 
 type Query = typeof SearchBooksQuery._A;
 
@@ -23,6 +25,23 @@ const toBookQuery = (q: Query): BookQuery => ({
 
 const badCursor = validationProblem([{ in: "query", parameter: "cursor", detail: "not a cursor this search gave out" }]);
 
+/** A dead or hung node fails the search within about 3 s (two tries of 1.5 s), never the 30 s API Gateway allows. */
+const limits = { timeoutMs: 1500, maxRetries: 1 };
+
+const find = async (runtime: Runtime, query: Query): Promise<Either<Failure, BookResults>> => {
+  const found = await fromReadModel("search", isSearchOutage, async () => {
+    try {
+      return right(await searchBooks(runtime.readModels, toBookQuery(query), limits));
+    } catch (e) {
+      if (e instanceof InvalidCursor) return left(badCursor);
+      // A well-formed cursor whose values do not fit the sort: OpenSearch refuses it.
+      if (query.cursor !== undefined && e instanceof errors.ResponseError && e.statusCode === 400) return left(badCursor);
+      throw e;
+    }
+  });
+  return isLeft(found) ? found : found.right;
+};
+
 export const searchBooksRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
     operationId: "searchBooks",
@@ -35,32 +54,26 @@ export const searchBooksRoute = (runtime: () => Runtime): AnyRoute =>
     response: { status: 200, codec: BookPage },
     problems: [503],
     handler: async ({ query }) => {
-      try {
-        const found = await searchBooks(runtime().readModels, toBookQuery(query));
-        return ok({
-          items: found.books.map(({ bookId, title, authors, isbn, category, description, priceCents, currency, available, inStock, score }) => ({
-            bookId,
-            title,
-            authors: [...authors],
-            isbn,
-            category,
-            description,
-            priceCents,
-            currency,
-            available,
-            inStock,
-            score,
-          })),
-          total: found.total,
-          facets: { category: Object.fromEntries(found.categories.map((c) => [c.category, c.count])) },
-          ...(found.nextCursor === undefined ? {} : { nextCursor: found.nextCursor }),
-        });
-      } catch (e) {
-        if (e instanceof SearchNotRunning) return problem(503, "search is not running");
-        if (e instanceof InvalidCursor) return badCursor;
-        // A well-formed cursor whose values do not fit the sort: OpenSearch refuses it.
-        if (query.cursor !== undefined && e instanceof errors.ResponseError && e.statusCode === 400) return badCursor;
-        throw e;
-      }
+      const found = await find(runtime(), query);
+      if (isLeft(found)) return found.left;
+      const { books, total, categories, nextCursor } = found.right;
+      return ok({
+        items: books.map(({ bookId, title, authors, isbn, category, description, priceCents, currency, available, inStock, score }) => ({
+          bookId,
+          title,
+          authors: [...authors],
+          isbn,
+          category,
+          description,
+          priceCents,
+          currency,
+          available,
+          inStock,
+          score,
+        })),
+        total,
+        facets: { category: Object.fromEntries(categories.map((c) => [c.category, c.count])) },
+        ...(nextCursor === undefined ? {} : { nextCursor }),
+      });
     },
   });
