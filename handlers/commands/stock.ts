@@ -23,6 +23,17 @@ const levelsOf = (v: CounterValues | undefined): InventoryState => ({
   open: PersistentMap(),
 });
 
+/** The stock levels of one book for a reader: its counter, or (never made yet) its inventory stream's fold; writes nothing. */
+export const readStockLevels = async (
+  deps: Pick<CommandDeps, "store" | "snapshots" | "snapshotEvery">,
+  bookId: string,
+): Promise<Either<StoredItemDecodeError, InventoryState>> => {
+  const found = (await deps.store.readCounters([stockCounterKey(bookId)])).get(stockCounterKey(bookId));
+  if (found !== undefined) return right(levelsOf(found));
+  const history = await load(deps, aggregates.inventory, bookId);
+  return isLeft(history) ? history : right(levelsOf({ onHand: history.right.state.onHand, reserved: history.right.state.reserved }));
+};
+
 /**
  * The stock levels of the given books, from their counters. A book whose counter was never made
  * (stocked before counters existed, or never stocked) gets one now, from its inventory stream:

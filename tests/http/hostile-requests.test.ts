@@ -283,6 +283,7 @@ const wellFormed = (operationId: string): Hostile => {
     listOrders: get("/orders"),
     getOrder: get("/orders/ORDER"),
     cancelOrder: post("/orders/ORDER/cancel", undefined),
+    payOrder: post("/orders/ORDER/payment", '{"paymentToken":"tok_visa"}'),
     getStreamEvents: get(`/streams/${encodeURIComponent("book#BOOK")}/events`),
     getProjectionStatus: get("/projections/status"),
   };

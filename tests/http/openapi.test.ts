@@ -36,6 +36,8 @@ const designContract = [
   "GET /openapi.json",
   // Added to DESIGN.md's table by the projections issue: operators read projection status here.
   "GET /projections/status",
+  // Added by the flash-sale issue: an order placed without a token is paid within its hold.
+  "POST /orders/{orderId}/payment",
 ];
 
 const validate = async (doc: unknown) => {

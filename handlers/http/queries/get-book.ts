@@ -2,6 +2,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { available } from "../../../domain/inventory.js";
 import { aggregates } from "../../commands/aggregates.js";
 import { load } from "../../commands/load.js";
+import { readStockLevels } from "../../commands/stock.js";
 import { BookView } from "../codecs/books.js";
 import { BookIdPath, NoQuery } from "../codecs/common.js";
 import { problem } from "../problem.js";
@@ -10,8 +11,9 @@ import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
 
 /**
- * One book, folded from its own stream (and its stock from the inventory stream, from the
- * newest snapshot). Always current; the book read model may take this route over later.
+ * One book, folded from its own stream, with its stock from the book's stock counter (one item,
+ * the sum of every stock event of the book). Always current; the book read model may take this
+ * route over later.
  */
 export const getBookRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
@@ -25,7 +27,7 @@ export const getBookRoute = (runtime: () => Runtime): AnyRoute =>
     response: { status: 200, codec: BookView },
     handler: async ({ path }) => {
       const { deps } = runtime();
-      const [book, stock] = await Promise.all([load(deps, aggregates.book, path.bookId), load(deps, aggregates.inventory, path.bookId)]);
+      const [book, stock] = await Promise.all([load(deps, aggregates.book, path.bookId), readStockLevels(deps, path.bookId)]);
       for (const loaded of [book, stock]) {
         if (isLeft(loaded)) throw new Error(`stored item ${loaded.left.pk}/${String(loaded.left.sk)} does not decode: ${loaded.left.reason}`);
       }
@@ -42,7 +44,7 @@ export const getBookRoute = (runtime: () => Runtime): AnyRoute =>
         currency,
         discontinued,
         version: book.right.version,
-        available: Math.max(0, available(stock.right.state)),
+        available: Math.max(0, available(stock.right)),
       });
     },
   });
