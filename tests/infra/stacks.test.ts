@@ -201,7 +201,7 @@ describe("functions", () => {
     for (const st of allStatements(s)) expect(st.Action).not.toContain("*");
   });
 
-  it("queries only read; commands append events and only read views; projectors write only views", () => {
+  it("queries only read; commands append events and only read views; projectors write only views, processes append as commands do", () => {
     const [events, views] = tableArns() as [string, string];
     for (const route of fixtureRegistries.routes) {
       const granted = statementsOf(s, functionOfRoute(s, routeNamed(s, routeKey(route))));
@@ -211,7 +211,8 @@ describe("functions", () => {
     }
     for (const p of fixtureRegistries.projections) {
       const granted = statementsOf(s, functionOfMapping(s, mappingOf(p.name)));
-      expect(itemActionsOn(granted, events), p.name).toEqual([]);
+      if (p.stores?.includes("events")) expect(itemActionsOn(granted, events), p.name).toContain("dynamodb:PutItem");
+      else expect(itemActionsOn(granted, events), p.name).toEqual([]);
       expect(actionsOn(granted, `${events}/stream/2025-01-01T00:00:00.000`).sort(), p.name).toEqual(
         ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"].sort(),
       );
@@ -219,8 +220,20 @@ describe("functions", () => {
     }
   });
 
+  it("unpaid orders are swept every minute by a function that appends as commands do", () => {
+    const rule = one(s, "aws:cloudwatch/eventRule:EventRule", "UnpaidOrdersRule");
+    expect(rule.inputs.scheduleExpression).toBe("rate(1 minute)");
+    const sweep = lambdas().find((fn) => handlerOf(s, fn) === "handlers/schedule/unpaid-orders.handler");
+    if (sweep === undefined) throw new Error("no function runs the sweep");
+    const [events, views] = tableArns() as [string, string];
+    const granted = statementsOf(s, sweep);
+    expect(itemActionsOn(granted, events)).toEqual(expect.arrayContaining(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]));
+    expect(itemActionsOn(granted, views)).toEqual(expect.arrayContaining(["dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"]));
+  });
+
   it("every function learns the tables' names from EVENTS_TABLE and VIEWS_TABLE", () => {
-    expect(lambdas()).toHaveLength(fixtureRegistries.routes.length + fixtureRegistries.projections.length);
+    // One per route, one per stream subscriber, and the sweep of unpaid orders.
+    expect(lambdas()).toHaveLength(fixtureRegistries.routes.length + fixtureRegistries.projections.length + 1);
     for (const fn of lambdas())
       expect(environmentOf(fn), fn.name).toMatchObject({ EVENTS_TABLE: table(s, "Events").inputs.name, VIEWS_TABLE: table(s, "Views").inputs.name });
   });
