@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { projections, projectionStatus, readGeneration } from "../../projections/index.js";
+import { processes } from "../../handlers/processes/index.js";
+import { projections, readGeneration, statusOf } from "../../projections/index.js";
 import type { CliContext } from "../context.js";
 
 const seconds = (ms: number | undefined): string => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`);
@@ -21,7 +22,7 @@ export const projectionsCommand = (context: () => CliContext): Command =>
         .action(async (flags: { json?: boolean }) => {
           const ctx = context();
           // What the projectors record themselves, so it reads the same for the local poller and for Lambda.
-          for (const s of await projectionStatus(ctx.ports)) {
+          for (const s of await statusOf(ctx.ports, [...projections, ...processes])) {
             const generation = await readGeneration(ctx.ports.views, s.projection);
             if (flags.json === true) {
               process.stdout.write(JSON.stringify({ ...s, generation }) + "\n");

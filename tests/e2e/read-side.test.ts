@@ -1,5 +1,5 @@
 import { ulid } from "ulid";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { type ReadSide, startReadSide } from "../../local/read-side.js";
 import { type Client, type E2eApi, newBook, startE2eApi, stockedBook } from "./local-api.js";
 
@@ -107,6 +107,11 @@ describe("the read side over HTTP, with the stream poller running", () => {
       (s) => s.projection === "order-history",
     );
     expect(orders).toMatchObject({ deadLetters: 0, lastEvent: { type: expect.any(String) } });
+    // The order process, which settled the order's stock from the stream, is there too.
+    await vi.waitFor(async () => {
+      const now = await admin.get("/projections/status");
+      expect(now.body.items.find((s: { projection: string }) => s.projection === "order-process")).toMatchObject({ deadLetters: 0, lastEvent: { type: expect.any(String) } });
+    }, VISIBLE_WITHIN);
     expect((await eve.get("/projections/status")).status).toBe(403);
   });
 

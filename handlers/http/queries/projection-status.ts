@@ -1,4 +1,5 @@
-import { projectionStatus } from "../../../projections/index.js";
+import { projections, statusOf } from "../../../projections/index.js";
+import { processes } from "../../processes/index.js";
 import { NoPath, NoQuery } from "../codecs/common.js";
 import { ProjectionStatuses } from "../codecs/projections.js";
 import { ok } from "../result.js";
@@ -11,9 +12,9 @@ export const projectionStatusRoute = (runtime: () => Runtime): AnyRoute =>
     method: "GET",
     path: "/projections/status",
     auth: "admin",
-    summary: "Per projection: the newest event applied, its time, the lag, and the dead-letter count",
+    summary: "Per projection and process: the newest event applied, its time, the lag, and the dead-letter count",
     tags: ["operations"],
     request: { path: NoPath, query: NoQuery },
     response: { status: 200, codec: ProjectionStatuses },
-    handler: async () => ok({ items: await projectionStatus({ views: runtime().readModels.views }) }),
+    handler: async () => ok({ items: await statusOf({ views: runtime().readModels.views }, [...projections, ...processes]) }),
   });
