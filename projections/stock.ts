@@ -150,7 +150,11 @@ interface Source {
 
 const sourcesOf = (events: readonly StockEvent[]): Source[] => {
   const bySource = new Map<string, StockEvent[]>();
-  for (const e of events) bySource.set(e.streamId, [...(bySource.get(e.streamId) ?? []), e]);
+  for (const e of events) {
+    const of = bySource.get(e.streamId);
+    if (of === undefined) bySource.set(e.streamId, [e]);
+    else of.push(e);
+  }
   return [...bySource.values()].map((es) => {
     const streamId = es[0]!.streamId;
     const ownBook = aggregateOf(streamId) === "inventory" ? idOf(streamId) : undefined;
@@ -181,7 +185,9 @@ const independentGroups = (sources: readonly Source[]): Source[][] => {
   const groups = new Map<string, Source[]>();
   for (const s of sources) {
     const root = find([...s.books][0]!);
-    groups.set(root, [...(groups.get(root) ?? []), s]);
+    const group = groups.get(root);
+    if (group === undefined) groups.set(root, [s]);
+    else group.push(s);
   }
   return [...groups.values()];
 };
@@ -279,7 +285,10 @@ const planStep = (folds: Folds, step: Step, annotate: StockHooks["annotate"]): P
     const total = totals.get(bookId)!;
     const after = evolveStock(total.levels, e);
     totals.set(bookId, { ...total, levels: after, revision: total.revision + 1, updatedAt: newer(total.updatedAt, e.occurredAt) });
-    folded.set(bookId, [...(folded.get(bookId) ?? []), { event: e, bookId, before: total.levels, after }]);
+    const of = folded.get(bookId);
+    const step = { event: e, bookId, before: total.levels, after };
+    if (of === undefined) folded.set(bookId, [step]);
+    else of.push(step);
   }
   const progress: Planned["progress"][number][] = [];
   for (const { source, at, next } of step.sources) {
