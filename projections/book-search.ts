@@ -1,18 +1,23 @@
 import { errors } from "@opensearch-project/opensearch";
-import { idOf, type StoredEvent } from "../events/index.js";
+import { idOf, type StoredEvent, type StreamId } from "../events/index.js";
 import { ensureBookIndex, type BookDocument } from "./book-index.js";
 import { liveViews } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { SearchPorts, ViewPorts, ViewsPort } from "./ports.js";
+import { availableOf, foldStock, isStockEvent, readStockTotal, stockEventTypes, type StockLayout } from "./stock.js";
 import { foldBatch, readView, type ViewKey } from "./stream-view.js";
 
 type BookFields = Omit<BookDocument, "available" | "inStock">;
-interface Stock {
-  readonly available: number;
-}
 
 const bookKey = (bookId: string): ViewKey => ({ pk: `search#${bookId}`, sk: "book" });
-const stockKey = (bookId: string): ViewKey => ({ pk: `search#${bookId}`, sk: "stock" });
+/**
+ * A book's stock beside its fields at `search#<bookId>`; an order's reservations are followed
+ * at `search#reservation#<orderId>` (a stream id holds a `#`, a book id never does).
+ */
+const stock: StockLayout = {
+  totalKey: (bookId) => ({ pk: `search#${bookId}`, sk: "stock" }),
+  sourceKey: (source: StreamId) => ({ pk: `search#${source}`, sk: "source" }),
+};
 
 const evolveBook = (state: BookFields | undefined, e: StoredEvent): BookFields => {
   if (e.type === "BookAdded") {
@@ -34,29 +39,14 @@ const evolveBook = (state: BookFields | undefined, e: StoredEvent): BookFields =
   }
 };
 
-/** Only what search needs of the inventory stream: copies one can order now. */
-const evolveStock = (state: Stock | undefined, e: StoredEvent): Stock => {
-  const available = state?.available ?? 0;
-  switch (e.type) {
-    case "StockReceived":
-    case "StockReturned":
-    case "ReservationReleased":
-      return { available: available + e.data.quantity };
-    case "StockReserved":
-      return { available: available - e.data.quantity };
-    case "StockAdjusted":
-      return { available: available + e.data.delta };
-    default:
-      // A commit moves copies out of onHand and reserved together: available is unchanged.
-      return { available };
-  }
-};
-
-/** Book versions get the high digits, so the document's version grows whenever either stream's does. */
-const STOCK_VERSIONS = 1_000_000_000;
-export const documentVersion = (bookVersion: number, stockVersion: number): number => {
-  if (stockVersion >= STOCK_VERSIONS) throw new RangeError(`inventory stream version ${stockVersion} does not fit the document version`);
-  return bookVersion * STOCK_VERSIONS + stockVersion;
+/**
+ * Book versions get the high digits, the stock total's revision the low ones, so the document's
+ * version grows whenever the book's stream or the book's stock (from any of its sources) moves.
+ */
+const STOCK_REVISIONS = 1_000_000_000;
+export const documentVersion = (bookVersion: number, stockRevision: number): number => {
+  if (stockRevision >= STOCK_REVISIONS) throw new RangeError(`stock revision ${stockRevision} does not fit the document version`);
+  return bookVersion * STOCK_REVISIONS + stockRevision;
 };
 
 /**
@@ -66,16 +56,16 @@ export const documentVersion = (bookVersion: number, stockVersion: number): numb
  * same book, the later reader sees both newest folds: the newest document always gets written.
  */
 const indexBook = async (views: ViewsPort, { search }: SearchPorts, bookId: string): Promise<void> => {
-  const [book, stock] = await Promise.all([readView<BookFields>(views, bookKey(bookId)), readView<Stock>(views, stockKey(bookId))]);
+  const [book, total] = await Promise.all([readView<BookFields>(views, bookKey(bookId)), readStockTotal(views, stock, bookId)]);
   if (book === undefined) return; // stock before the book: BookAdded will index both
-  const available = stock?.state.available ?? 0;
+  const available = availableOf(total.levels);
   const doc: BookDocument = { ...book.state, available, inStock: available > 0 };
   try {
     await search.client.index({
       index: search.index,
       id: bookId,
       body: doc,
-      version: documentVersion(book.version, stock?.version ?? 0),
+      version: documentVersion(book.version, total.revision),
       version_type: "external",
     });
   } catch (e) {
@@ -88,17 +78,19 @@ const isBookEvent = (e: StoredEvent) => (bookEvents as readonly string[]).includ
 
 export const bookSearch: Projection<ViewPorts & SearchPorts> = {
   name: "book-search",
-  version: 1,
-  eventTypes: [...bookEvents, "StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"],
+  // 2: a book's stock is summed over its inventory stream and every order's reservations.
+  version: 2,
+  eventTypes: [...bookEvents, ...stockEventTypes],
   batch: defaultBatch,
   keys: { views: ["search#"] },
   prepare: ({ search }) => ensureBookIndex(search.client, search.index, search.alias),
   stores: ["search"],
   apply: async (events, ports) => {
-    const bookId = (e: StoredEvent) => idOf(e.streamId);
+    // A stock event names its book: it may come from an order's reservations, not the book's stream.
+    const bookId = (e: StoredEvent) => (isStockEvent(e) ? e.data.bookId : idOf(e.streamId));
     const folded = await Promise.allSettled([
-      foldBatch(ports.views, events.filter(isBookEvent), (e) => bookKey(bookId(e)), evolveBook),
-      foldBatch(ports.views, events.filter((e) => !isBookEvent(e)), (e) => stockKey(bookId(e)), evolveStock),
+      foldBatch(ports.views, events.filter(isBookEvent), (e) => bookKey(idOf(e.streamId)), evolveBook),
+      foldStock(ports.views, events, stock),
     ]);
     // One document write per book and batch, however many of its events the batch held, and
     // also after a repeat: the fold may have been written by a delivery whose index write failed.
@@ -110,8 +102,8 @@ export const bookSearch: Projection<ViewPorts & SearchPorts> = {
 /** One book as the search projection last folded it, discontinued or not; undefined if unknown. */
 export const getBook = async (live: ViewsPort, bookId: string): Promise<(BookDocument & { readonly version: number }) | undefined> => {
   const views = await liveViews(live, bookSearch.name);
-  const [book, stock] = await Promise.all([readView<BookFields>(views, bookKey(bookId)), readView<Stock>(views, stockKey(bookId))]);
+  const [book, total] = await Promise.all([readView<BookFields>(views, bookKey(bookId)), readStockTotal(views, stock, bookId)]);
   if (book === undefined) return undefined;
-  const available = stock?.state.available ?? 0;
+  const available = availableOf(total.levels);
   return { ...book.state, available, inStock: available > 0, version: book.version };
 };

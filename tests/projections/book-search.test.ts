@@ -27,7 +27,11 @@ const searchNow = async (ports: SearchPorts, query: Parameters<typeof searchBook
 readModelContract({
   projection: bookSearch,
   freshPorts,
-  streamsOf: (shop) => shop.books.flatMap((b) => [streams.book(b), streams.inventory(b)]),
+  streamsOf: (shop) => [
+    ...shop.books.flatMap((b) => [streams.book(b), streams.inventory(b)]),
+    // A book's stock also comes from the reservation streams of the orders that name it.
+    ...[shop.paidOrder, shop.cancelledOrder].map((o) => streams.reservation(o.orderId)),
+  ],
   read: async (ports) => (await searchNow(ports, { sort: "price" })).books.map(({ bookId, priceCents, available, inStock }) => ({ bookId, priceCents, available, inStock })),
   expected: (shop) => [
     { bookId: shop.books[0], priceCents: 1000, available: 8, inStock: true },

@@ -85,7 +85,7 @@ describe("integration events", () => {
     const bus = inProcessBus();
     const ports = await portsWith(bus);
     const { bookId, orders } = await tradeOneBook();
-    const events = await eventsOf(f.store, [streams.inventory(bookId), ...orders.map((o) => streams.order(o.orderId))]);
+    const events = await eventsOf(f.store, [streams.inventory(bookId), ...orders.flatMap((o) => [streams.order(o.orderId), streams.reservation(o.orderId)])]);
     const projector = createProjector(integrationEvents, ports);
     expect((await projector(streamEvent(events))).batchItemFailures).toEqual([]);
     const once = bus.published.length;

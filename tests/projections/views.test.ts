@@ -29,7 +29,8 @@ readModelContract({
 readModelContract({
   projection: inventoryView,
   freshPorts,
-  streamsOf: (shop) => shop.books.map(streams.inventory),
+  // A book's stock also comes from the reservation streams of the orders that name it.
+  streamsOf: (shop) => [...shop.books.map(streams.inventory), ...[shop.paidOrder, shop.cancelledOrder].map((o) => streams.reservation(o.orderId))],
   read: async ({ views }, shop) => Promise.all(shop.books.map((b) => getInventory(views, b))),
   expected: (shop) => [
     // Received 10; 2 reserved and committed for the paid order.
