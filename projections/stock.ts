@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from "@
 import { PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { aggregateOf, describeErrors, idOf, streams, type EventOf, type StoredEvent, type StreamId } from "../events/index.js";
+import { aggregateOf, describeErrors, idOf, stockEventTypes, stockMovement, streams, type EventOf, type StoredEvent, type StreamId } from "../events/index.js";
 import type { ViewsPort } from "./ports.js";
 import { eachConcurrently, EventOutOfOrder, idOfKey, keyIn, readItems, type ViewKey } from "./stream-view.js";
 
@@ -13,7 +13,7 @@ import { eachConcurrently, EventOutOfOrder, idOfKey, keyIn, readItems, type View
  * and the StockLow integration event all fold it here.
  */
 
-export const stockEventTypes = ["StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"] as const;
+export { stockEventTypes };
 export type StockEventType = (typeof stockEventTypes)[number];
 export type StockEvent = StoredEvent & EventOf<StockEventType>;
 
@@ -29,22 +29,10 @@ export const noStock: StockLevels = { onHand: 0, reserved: 0 };
 /** Copies one can order now. */
 export const availableOf = (levels: StockLevels): number => levels.onHand - levels.reserved;
 
-/** What one stock event does to a book's levels: the one place this arithmetic lives. */
+/** What one stock event does to a book's levels, by the one definition the command side's counters use too. */
 export const evolveStock = ({ onHand, reserved }: StockLevels, e: StockEvent): StockLevels => {
-  switch (e.type) {
-    case "StockReceived":
-    case "StockReturned":
-      return { onHand: onHand + e.data.quantity, reserved };
-    case "StockReserved":
-      return { onHand, reserved: reserved + e.data.quantity };
-    case "ReservationCommitted":
-      // The reserved copies leave the shelf: available is unchanged.
-      return { onHand: onHand - e.data.quantity, reserved: reserved - e.data.quantity };
-    case "ReservationReleased":
-      return { onHand, reserved: reserved - e.data.quantity };
-    case "StockAdjusted":
-      return { onHand: onHand + e.data.delta, reserved };
-  }
+  const moved = stockMovement(e);
+  return { onHand: onHand + moved.onHand, reserved: reserved + moved.reserved };
 };
 
 /** A book's stock as a read model stores it. */
