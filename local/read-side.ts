@@ -29,7 +29,11 @@ export interface ReadSide {
  * then the stream poller over the events table, writing to the same read models the queries read.
  */
 export const startReadSide = async ({ runtime, dynamoDbEndpoint, idleDelayMs, sweepEveryMs = 15_000, onError }: ReadSideOptions): Promise<ReadSide> => {
-  const ports = { ...runtime.readModels, commands: runtime.commands, clock: () => new Date() };
+  // Over the read models, not a copy of them: their servers are reached only when a projection asks.
+  const ports = Object.assign(Object.create(runtime.readModels) as typeof runtime.readModels, {
+    commands: runtime.commands,
+    clock: () => new Date(),
+  });
   const running: Projection<typeof ports>[] = [...projections.filter((p) => ports.searchConfigured || p !== bookSearch), ...processes];
   for (const projection of running) await projection.prepare?.(ports);
   const streams = new DynamoDBStreamsClient(localAwsConfig(dynamoDbEndpoint));

@@ -27,6 +27,8 @@ export const fromReadModel = async <A>(readModel: string, isOutage: (e: unknown)
   try {
     return right(await read());
   } catch (e) {
+    // Not configured at all (`--no-search`): trying again in a few seconds would not help.
+    if (e instanceof Error && e.name === "SearchNotRunning") return left(problem(503, e.message));
     if (isOutage(e)) return left(readModelUnavailable(readModel));
     throw e;
   }
