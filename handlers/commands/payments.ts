@@ -24,7 +24,7 @@ export interface OrderFlow {
   /** Requests payment for a placed order that has none yet, then settles it. */
   pay(orderId: string, customerId: string, token: string, meta: CommandMeta): Promise<Either<CommandError, string>>;
   /** `settleOrder` for a request that moved the order: a fault is reported (`onDeferred`), never thrown; the order process finishes it. */
-  settleSoon(orderId: string, meta: CommandMeta): Promise<void>;
+  settleSoon(orderId: string, meta: CommandMeta): Promise<string | undefined>;
   /** Stock and refund as the order's state says; the order's status. */
   settleOrder(orderId: string, meta: CommandMeta): Promise<Either<CommandError, string>>;
   /** Reconciles a payment left `requested`, ends an order unpaid past its hold, and settles it. */
@@ -50,6 +50,8 @@ export const createOrderFlow = (deps: CommandDeps, runner: Runner): OrderFlow =>
   const settleOrder = async (orderId: string, meta: CommandMeta): Promise<Either<CommandError, string>> => {
     const stock = await runner.run(followUp(meta), () => planStockSettlement(deps, orderId));
     if (isLeft(stock)) return stock;
+    // Only a cancelled order can owe a refund; the others are done here, with no more reads.
+    if (stock.right.result.status !== "cancelled") return right(stock.right.result.status);
     const [order, payment] = await Promise.all([load(deps, aggregates.order, orderId), load(deps, aggregates.payment, orderId)]);
     if (isLeft(order)) return order;
     if (isLeft(payment)) return payment;
@@ -69,13 +71,15 @@ export const createOrderFlow = (deps: CommandDeps, runner: Runner): OrderFlow =>
    * The request's own follow-up: stock shows at once when it works; when it does not, the order
    * process does it from the stream, so a fault here is reported and never fails the request.
    */
-  const settleSoon = async (orderId: string, meta: CommandMeta): Promise<void> => {
+  const settleSoon = async (orderId: string, meta: CommandMeta): Promise<string | undefined> => {
     try {
       const settled = await settleOrder(orderId, meta);
-      if (isLeft(settled)) deps.onDeferred?.(settled.left);
+      if (!isLeft(settled)) return settled.right;
+      deps.onDeferred?.(settled.left);
     } catch (e) {
       deps.onDeferred?.(e);
     }
+    return undefined;
   };
 
   const settlePayment = async (orderId: string, token: string, meta: CommandMeta): Promise<Either<CommandError, string>> => {
@@ -97,8 +101,7 @@ export const createOrderFlow = (deps: CommandDeps, runner: Runner): OrderFlow =>
       if (outcome.status !== "failed") break;
       await sleep(50 * 2 ** attempt * (0.5 + deps.random()));
     }
-    await settleSoon(orderId, meta);
-    return right(await statusOf(orderId));
+    return right((await settleSoon(orderId, meta)) ?? (await statusOf(orderId)));
   };
 
   const pay = async (orderId: string, customerId: string, token: string, meta: CommandMeta): Promise<Either<CommandError, string>> => {
