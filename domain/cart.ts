@@ -9,6 +9,15 @@ import { strict } from "./strict.js";
 
 export const MAX_LINE_QUANTITY = 99;
 export const MAX_LINES = 50;
+/**
+ * The most one payment may charge, in minor units of the currency (1,000,000.00), which is also
+ * the highest price a book may have. A line is never more than its cart and a cart becomes one
+ * order, so the line, cart and order limits are this one number: the cart refuses, while the
+ * customer is still choosing, what checkout would refuse later.
+ */
+export const MAX_TOTAL_CENTS = 100_000_000;
+export const MAX_LINE_TOTAL_CENTS = MAX_TOTAL_CENTS;
+export const MAX_CART_TOTAL_CENTS = MAX_TOTAL_CENTS;
 
 // No price field anywhere: the price is the catalogue's, and `strict` refuses one sent anyway.
 export const AddCartItem = strict({ type: t.literal("AddCartItem"), customerId: Id, bookId: Id, quantity: Int });
@@ -62,6 +71,18 @@ const checkQuantity = (quantity: number): DomainError | undefined =>
     ? undefined
     : errors.invalidQuantity(quantity, 1, MAX_LINE_QUANTITY);
 
+/**
+ * The line of `bookId` at `quantity` copies of `unitPriceCents`, and the cart with it, must stay
+ * within the limits. Only a growing line is checked: a cart over a limit (filled before there was
+ * one) may still shrink.
+ */
+const checkTotals = (s: CartState, bookId: string, quantity: number, unitPriceCents: number): DomainError | undefined => {
+  const lineTotal = quantity * unitPriceCents;
+  if (lineTotal > MAX_LINE_TOTAL_CENTS) return errors.totalTooLarge("line", lineTotal, MAX_LINE_TOTAL_CENTS, bookId);
+  const cartTotal = s.lines.reduce((n, l) => (l.bookId === bookId ? n : n + l.quantity * l.unitPriceCents), lineTotal);
+  return cartTotal > MAX_CART_TOTAL_CENTS ? errors.totalTooLarge("cart", cartTotal, MAX_CART_TOTAL_CENTS) : undefined;
+};
+
 const lineOf = (s: CartState, bookId: string): CartLine | undefined => s.lines.find((l) => l.bookId === bookId);
 
 const addItem = (cmd: t.TypeOf<typeof AddCartItem>, s: CartState, { books }: CatalogueContext): Either<DomainError, CartEvent[]> => {
@@ -73,10 +94,16 @@ const addItem = (cmd: t.TypeOf<typeof AddCartItem>, s: CartState, { books }: Cat
   if (invalid) return left(invalid);
   const { customerId, bookId } = cmd;
   // Adding a book already in the cart adds to its line, at the price it was first added for.
-  if (existing) return right([event("CartItemQuantityChanged", { customerId, bookId, quantity: existing.quantity + cmd.quantity })]);
+  if (existing) {
+    const quantity = existing.quantity + cmd.quantity;
+    const over = checkTotals(s, bookId, quantity, existing.unitPriceCents);
+    return over ? left(over) : right([event("CartItemQuantityChanged", { customerId, bookId, quantity })]);
+  }
   if (s.lines.length >= MAX_LINES) return left(errors.cartFull(MAX_LINES));
   const cartCurrency = s.lines[0]?.currency;
   if (cartCurrency !== undefined && cartCurrency !== book.currency) return left(errors.currencyMismatch(cartCurrency, book.currency));
+  const over = checkTotals(s, bookId, cmd.quantity, book.priceCents);
+  if (over) return left(over);
   return right([
     event("CartItemAdded", {
       customerId,
@@ -95,6 +122,8 @@ const changeQuantity = (cmd: t.TypeOf<typeof ChangeCartItemQuantity>, s: CartSta
   const invalid = checkQuantity(cmd.quantity);
   if (invalid) return left(invalid);
   if (line.quantity === cmd.quantity) return right([]);
+  const over = cmd.quantity > line.quantity ? checkTotals(s, cmd.bookId, cmd.quantity, line.unitPriceCents) : undefined;
+  if (over) return left(over);
   return right([event("CartItemQuantityChanged", { customerId: cmd.customerId, bookId: cmd.bookId, quantity: cmd.quantity })]);
 };
 

@@ -2,11 +2,14 @@ import * as t from "io-ts";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import { event, Id } from "../events/index.js";
 import type { Book } from "./book.js";
-import type { CartEvent, CartState } from "./cart.js";
+import { type CartEvent, type CartState, MAX_LINE_TOTAL_CENTS, MAX_TOTAL_CENTS } from "./cart.js";
 import { errors, type DomainError, type ShortLine, type UnavailableBook } from "./errors.js";
 import { inventoryDecider, type InventoryEvent, type InventoryState } from "./inventory.js";
 import { orderDecider, type OrderEvent } from "./order.js";
 import { strict } from "./strict.js";
+
+/** The most one order may total: what one payment may charge (see `MAX_TOTAL_CENTS`). */
+export const MAX_ORDER_TOTAL_CENTS = MAX_TOTAL_CENTS;
 
 /** The customer and the new order's id come from the handler (JWT `sub`, id generator), never the body. */
 export const Checkout = strict({ type: t.literal("Checkout"), customerId: Id, orderId: Id }, { paymentToken: t.string });
@@ -59,6 +62,16 @@ export const decideCheckout = (input: CheckoutInput): Either<DomainError, Checko
   const currency = priced[0]!.book.currency;
   const foreign = priced.find((p) => p.book.currency !== currency);
   if (foreign) return left(errors.currencyMismatch(currency, foreign.book.currency));
+
+  // The cart kept its totals within the limits at the prices it was filled at; checkout charges
+  // today's, which may have risen since.
+  let totalCents = 0;
+  for (const { book, quantity } of priced) {
+    const lineTotal = book.priceCents * quantity;
+    if (lineTotal > MAX_LINE_TOTAL_CENTS) return left(errors.totalTooLarge("line", lineTotal, MAX_LINE_TOTAL_CENTS, book.bookId));
+    totalCents += lineTotal;
+  }
+  if (totalCents > MAX_ORDER_TOTAL_CENTS) return left(errors.totalTooLarge("order", totalCents, MAX_ORDER_TOTAL_CENTS));
 
   const short: ShortLine[] = [];
   const reservation: InventoryEvent[] = [];

@@ -6,6 +6,8 @@ export interface ShortLine {
   readonly requested: number;
   readonly available: number;
 }
+/** What a total limit is about: one line of a cart or order, a cart, or an order at checkout. */
+export type TotalScope = "line" | "cart" | "order";
 export interface UnavailableBook {
   readonly bookId: string;
   readonly why: "unknown" | "discontinued";
@@ -26,6 +28,15 @@ export type DomainError =
   | { readonly kind: "InvalidAdjustment"; readonly message: string; readonly delta: number }
   | { readonly kind: "MissingReason"; readonly message: string }
   | { readonly kind: "InvalidStars"; readonly message: string; readonly stars: number }
+  // the command is well-formed but would take a total past what the shop can charge
+  | {
+      readonly kind: "TotalTooLarge";
+      readonly message: string;
+      readonly scope: TotalScope;
+      readonly totalCents: number;
+      readonly maxCents: number;
+      readonly bookId?: string;
+    }
   // the thing the command is about does not exist (or is not the caller's)
   | { readonly kind: "BookNotFound"; readonly message: string; readonly bookId: string }
   | { readonly kind: "CartItemNotFound"; readonly message: string; readonly bookId: string }
@@ -91,6 +102,14 @@ export const errors = {
     kind: "InvalidStars",
     stars,
     message: `a rating is 1 to 5 whole stars, not ${stars}`,
+  }),
+  totalTooLarge: (scope: TotalScope, totalCents: number, maxCents: number, bookId?: string): ErrorOf<"TotalTooLarge"> => ({
+    kind: "TotalTooLarge",
+    scope,
+    totalCents,
+    maxCents,
+    ...(bookId === undefined ? {} : { bookId }),
+    message: `${scope === "line" ? `the line of book ${bookId ?? "?"}` : `the ${scope}`} would total ${totalCents} cents; at most ${maxCents} cents are allowed`,
   }),
   bookNotFound: (bookId: string): ErrorOf<"BookNotFound"> => ({ kind: "BookNotFound", bookId, message: `no book ${bookId}` }),
   cartItemNotFound: (bookId: string): ErrorOf<"CartItemNotFound"> => ({
@@ -181,8 +200,11 @@ export const errors = {
   }),
 } as const;
 
-/** How a caller should treat an error: the request itself is wrong, refers to nothing, or clashes with the state. */
-export type ErrorClass = "invalid" | "not-found" | "conflict";
+/**
+ * How a caller should treat an error: the request itself is wrong, refers to nothing, clashes with
+ * the state, or is well-formed but goes past a published limit.
+ */
+export type ErrorClass = "invalid" | "not-found" | "conflict" | "limit";
 
 export const errorClass = (e: DomainError): ErrorClass => {
   switch (e.kind) {
@@ -196,6 +218,8 @@ export const errorClass = (e: DomainError): ErrorClass => {
     case "MissingReason":
     case "InvalidStars":
       return "invalid";
+    case "TotalTooLarge":
+      return "limit";
     case "BookNotFound":
     case "CartItemNotFound":
     case "OrderNotFound":

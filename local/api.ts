@@ -3,6 +3,7 @@ import { lambdaFor } from "../handlers/http/lambda.js";
 import { buildRoutes } from "../handlers/http/routes.js";
 import { createRuntime, type Runtime, type RuntimeConfig } from "../handlers/http/runtime.js";
 import type { AnyRoute } from "../handlers/http/route.js";
+import type { StageThrottles } from "../handlers/http/throttling.js";
 import { createTables } from "../store/index.js";
 import { type LocalAuthConfig, localAuthConfig } from "./auth-config.js";
 import { type ApiServer, startApiServer } from "./http-server.js";
@@ -14,6 +15,8 @@ export interface LocalApiOptions extends RuntimeConfig {
   /** Default 3000; 0 picks a free port. */
   readonly port?: number;
   readonly auth?: LocalAuthConfig;
+  /** API Gateway's per-route throttling, emulated; absent, nothing is throttled. */
+  readonly throttle?: StageThrottles;
   /** The request log; the handlers' own by default. */
   readonly logger?: Logger;
 }
@@ -39,7 +42,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   const auth = options.auth ?? localAuthConfig();
   const keys = await loadOrCreateKeys(auth.keyDir);
   const handlers = Object.fromEntries(routes.map((r) => [r.operationId, lambdaFor(r, options.logger ? { logger: options.logger } : {})]));
-  const server = await startApiServer({ routes, handlers, keys, authorize: makeJwtAuthorizer(keys, auth), port: options.port ?? 3000 });
+  const server = await startApiServer({ routes, handlers, keys, authorize: makeJwtAuthorizer(keys, auth), port: options.port ?? 3000,
+    ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
+  });
   return {
     server,
     runtime,

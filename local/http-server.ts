@@ -11,6 +11,8 @@ import type { AuthorizerContext, JwtAuthorizer } from "./jwt-authorizer.js";
 import { lambdaContext, newRequestId, toApiGatewayEvent } from "./api-gateway-event.js";
 import type { SigningKeys } from "./jwks.js";
 import { routeMatcher } from "./route-matcher.js";
+import { routeThrottle } from "./throttle.js";
+import { THROTTLED_BODY, type StageThrottles } from "../handlers/http/throttling.js";
 
 /** The gateway's own lines (refusals before any Lambda runs), like API Gateway's access log. */
 const gatewayLogger = new Logger({ serviceName: "bookstore-api-gateway" });
@@ -25,6 +27,8 @@ export interface ApiServerOptions {
   /** Default 3000; 0 picks a free port. */
   readonly port?: number;
   readonly host?: string;
+  /** API Gateway's per-route throttling, emulated; absent, nothing is throttled. */
+  readonly throttle?: StageThrottles;
   /** The Lambda handlers by operationId; by default each route's `lambdaFor` (what `handlers/http/api.ts` exports). */
   readonly handlers?: Readonly<Record<string, HttpHandler>>;
 }
@@ -72,6 +76,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   const match = routeMatcher(options.routes);
   const handlers = options.handlers ?? Object.fromEntries(options.routes.map((r) => [r.operationId, lambdaFor(r)]));
   const jwks = JSON.stringify(options.keys.jwks);
+  const throttle = options.throttle === undefined ? undefined : routeThrottle(options.throttle);
 
   const gatewayRefusal = (res: ServerResponse, req: IncomingMessage, requestId: string, status: number, detail: string, headers: Record<string, string> = {}) => {
     gatewayLogger.info("request", { correlationId: requestId, requestId, method: req.method, path: req.url, status, refusedBy: "api-gateway" });
@@ -95,6 +100,14 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       return gatewayRefusal(res, req, requestId, 405, `${rawPath} does not take ${method}; it takes ${found.allowed.join(", ")}.`, {
         allow: found.allowed.join(", "),
       });
+    }
+
+    // API Gateway throttles before it reads the body or runs the authorizer, with its own body.
+    const verdict = throttle?.(found.route);
+    if (verdict !== undefined && !verdict.allowed) {
+      gatewayLogger.info("request", { correlationId: requestId, requestId, method, path: url, status: 429, refusedBy: "api-gateway" });
+      const headers = { "content-type": "application/json", "retry-after": String(verdict.retryAfterSeconds) };
+      return write(res, { statusCode: 429, headers, body: JSON.stringify(THROTTLED_BODY) }, requestId);
     }
 
     let body: Buffer;

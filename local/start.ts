@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { startLocalApi } from "./api.js";
+import { throttlesFromEnv } from "./throttle.js";
+import { throttlesFor } from "../handlers/http/throttling.js";
 import { startReadSide } from "./read-side.js";
 import { seed } from "./seed/seed.js";
 import { startLocalServers } from "./servers.js";
@@ -13,6 +15,9 @@ const usage = `Usage: npm start [-- --seed] [--no-search] [--port N]
   --seed       load the sample catalogue (300+ books with stock); safe to repeat
   --no-search  leave OpenSearch out (it takes ~1 GB of memory): GET /books answers 503 [OPENSEARCH=0]
   --port N     the API's port [PORT], default 3000
+
+API Gateway's per-route throttling is emulated with a staging stage's limits (429 with
+Retry-After past them); THROTTLE=prod uses prod's, THROTTLE=off turns it off.
 
 The stream poller keeps every read model (cart, inventory, orders, bestsellers, top-rated,
 book search, sales by category) up to date from the events table's stream.
@@ -48,6 +53,8 @@ const servers = await startLocalServers({
   ...(!args["no-search"] ? { opensearch: { port: settings.ports.opensearch, dataDir: join(settings.dataDir, "opensearch") } } : {}),
 });
 
+// Throttled as a deployed stage is, unless told otherwise: a client meets 429 here first.
+const throttle = throttlesFromEnv(process.env.THROTTLE, throttlesFor);
 let api;
 let readSide;
 try {
@@ -55,6 +62,7 @@ try {
     dynamoDbEndpoint: servers.dynamoDbEndpoint,
     tables: settings.tables,
     port: settings.ports.api,
+    ...(throttle === undefined ? {} : { throttle }),
     readModels: {
       redisUrl: servers.redisUrl,
       ...(servers.openSearchUrl === undefined ? {} : { openSearchUrl: servers.openSearchUrl, searchIndex: process.env.SEARCH_INDEX ?? "books" }),

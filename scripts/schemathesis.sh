@@ -20,6 +20,8 @@ export TABLE_PREFIX="fuzz-$(date +%s)"
 export LOCAL_AUTH_KEY_DIR="$WORK/auth"
 export BOOKSTORE_DATA_DIR=${BOOKSTORE_DATA_DIR:-$WORK/data}
 export POWERTOOLS_LOG_LEVEL=WARN
+# Fuzzing sends far more than a stage's limits: throttled answers would hide what it looks for.
+export THROTTLE=off
 
 # node itself, not a wrapper, so the signal below reaches the process that shuts down cleanly.
 node --import tsx local/start.ts >"$WORK/api.log" 2>&1 &

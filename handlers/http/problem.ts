@@ -31,6 +31,7 @@ export const problemTypes = {
   idempotencyMismatch: typeUri("idempotency-key-reused"),
   malformedJson: typeUri("malformed-json"),
   unacceptableJson: typeUri("unacceptable-json"),
+  limitExceeded: typeUri("limit-exceeded"),
 } as const;
 
 /** A problem that says no more than its status (RFC 9457 `about:blank`). */
@@ -58,7 +59,7 @@ export interface KindedError {
   readonly message?: string;
 }
 
-type Class = "invalid" | "not-found" | "idempotency-mismatch" | "concurrency" | "too-large" | "business-rule" | "fault";
+type Class = "invalid" | "limit" | "not-found" | "idempotency-mismatch" | "concurrency" | "too-large" | "business-rule" | "fault";
 
 /**
  * Every kind a command can answer with, and its class. A `Record` over the union, so a new
@@ -74,6 +75,7 @@ const classes: Record<CommandError["kind"], Class> = {
   InvalidAdjustment: "invalid",
   MissingReason: "invalid",
   InvalidStars: "invalid",
+  TotalTooLarge: "limit",
   BookNotFound: "not-found",
   CartItemNotFound: "not-found",
   OrderNotFound: "not-found",
@@ -122,6 +124,7 @@ const fieldOf: Record<string, string> = {
 
 const statuses: Record<Class, number> = {
   invalid: 400,
+  limit: 422,
   "not-found": 404,
   "idempotency-mismatch": 422,
   concurrency: 409,
@@ -144,6 +147,10 @@ export const problemForError = (error: KindedError): Failure => {
       const errors: FieldError[] = field === undefined ? [] : [{ in: "body", pointer: `#/${field}`, detail: message ?? kind }];
       return problem(400, message ?? kind, { type: problemTypes.validation, title: "Invalid request", kind, ...(errors.length > 0 ? { errors } : {}) });
     }
+    case "limit":
+      // Well-formed and each value in bounds, but together past a published limit: fixing one
+      // field will not do, so it is no 400; nor is it a clash with someone else's change (409).
+      return problem(422, message ?? kind, { type: problemTypes.limitExceeded, title: "Limit exceeded", kind, ...details });
     case "not-found":
       // Not-yours answers exactly like not-found: a caller never learns that someone else's exists.
       return problem(404, "No such resource.");

@@ -98,6 +98,29 @@ describe("every error class of the real routes, as RFC 9457 problems", () => {
     expectProblem(reused, 422);
   });
 
+  it("422 for a cart line or a cart past the total limit, with the limit; the cart keeps what it had", async () => {
+    const grace = await api.as("grace");
+    const dearest = await stockedBook(admin, 200, { priceCents: 100_000_000 });
+    const cheap = await stockedBook(admin, 5, { priceCents: 1 });
+    const line = await grace.post("/cart/items", { bookId: dearest, quantity: 99 });
+    expectProblem(line, 422);
+    expect(line.body).toMatchObject({
+      type: "urn:bookstore:problem:limit-exceeded",
+      kind: "TotalTooLarge",
+      scope: "line",
+      bookId: dearest,
+      totalCents: 9_900_000_000,
+      maxCents: 100_000_000,
+    });
+    expect((await grace.post("/cart/items", { bookId: dearest, quantity: 1 })).status).toBe(200);
+    const cart = await grace.post("/cart/items", { bookId: cheap, quantity: 1 });
+    expectProblem(cart, 422);
+    expect(cart.body).toMatchObject({ kind: "TotalTooLarge", scope: "cart", totalCents: 100_000_001, maxCents: 100_000_000 });
+    const checkout = await grace.post("/checkout", {});
+    expect(checkout.status).toBe(201);
+    expect(checkout.body.totalCents).toBe(100_000_000);
+  });
+
   it("500 for a stored event that no longer decodes: a correlation id, no internals", async () => {
     const book = await stockedBook(admin, 1);
     const broken = {

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { lambdaFor } from "../../handlers/http/lambda.js";
 import type { AnyRoute } from "../../handlers/http/route.js";
+import type { StageThrottles } from "../../handlers/http/throttling.js";
 import { type LocalAuthConfig, localAuthConfig } from "../../local/auth-config.js";
 import { startApiServer } from "../../local/http-server.js";
 import { loadOrCreateKeys, type SigningKeys } from "../../local/jwks.js";
@@ -19,12 +20,18 @@ export interface TestApi {
 }
 
 /** The local API Gateway emulation on a free port, with a fresh user pool key of its own. */
-export const startTestApi = async (routes: readonly AnyRoute[], options: { readonly logger?: Logger } = {}): Promise<TestApi> => {
+export const startTestApi = async (
+  routes: readonly AnyRoute[],
+  options: { readonly logger?: Logger; readonly throttle?: StageThrottles } = {},
+): Promise<TestApi> => {
   const dir = await mkdtemp(path.join(tmpdir(), "bookstore-http-"));
   const config = { ...localAuthConfig({}), keyDir: path.join(dir, "auth") };
   const keys = await loadOrCreateKeys(config.keyDir);
   const handlers = options.logger ? Object.fromEntries(routes.map((r) => [r.operationId, lambdaFor(r, { logger: options.logger })])) : undefined;
-  const server = await startApiServer({ routes, keys, authorize: makeJwtAuthorizer(keys, config), port: 0, ...(handlers ? { handlers } : {}) });
+  const server = await startApiServer({ routes, keys, authorize: makeJwtAuthorizer(keys, config), port: 0,
+    ...(handlers ? { handlers } : {}),
+    ...(options.throttle ? { throttle: options.throttle } : {}),
+  });
   return {
     url: server.url,
     keys,

@@ -1,9 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import spectralCore from "@stoplight/spectral-core";
+import spectralParsers from "@stoplight/spectral-parsers";
+import owaspModule from "@stoplight/spectral-owasp-ruleset";
+import type { RulesetDefinition } from "@stoplight/spectral-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as api from "../../handlers/http/api.js";
 import { openApiDocument } from "../../handlers/http/openapi.js";
 import { openApiRoute } from "../../handlers/http/openapi-route.js";
+import { throttleClassOf, throttlesFor } from "../../handlers/http/throttling.js";
+import { MAX_LINE_TOTAL_CENTS, MAX_LINES } from "../../domain/cart.js";
+import { MAX_ORDER_TOTAL_CENTS } from "../../domain/checkout.js";
+import pkg from "../../package.json" with { type: "json" };
 import type { AnyRoute } from "../../handlers/http/route.js";
 import { routes } from "../../handlers/http/routes.js";
 import { type Json, startTestApi, type TestApi } from "./api-server.js";
@@ -43,6 +51,45 @@ const designContract = [
 const validate = async (doc: unknown) => {
   const result = await new Validator().validate(doc as Json);
   return { valid: result.valid, errors: JSON.stringify(result.errors ?? []).slice(0, 2000) };
+};
+
+// Its types describe the CommonJS build; under ESM the default export is the ruleset itself.
+const owasp = ((owaspModule as unknown as { default?: unknown }).default ?? owaspModule) as RulesetDefinition & { rules: Record<string, unknown> };
+
+interface Finding {
+  readonly code: string | number;
+  readonly severity: number;
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** The `x-lint-exempt` of the node at `path` or of any node above it, for `rule`. */
+const exemption = (doc: Json, path: readonly (string | number)[], rule: string): string | undefined => {
+  let node: Json = doc;
+  let reason: string | undefined = node?.["x-lint-exempt"]?.[rule];
+  for (const key of path) {
+    node = node?.[key];
+    reason = node?.["x-lint-exempt"]?.[rule] ?? reason;
+  }
+  return reason;
+};
+
+/** Spectral with the OWASP API security ruleset over the document, as its CLI would run it. */
+const lint = async (doc: Json) => {
+  const { Spectral, Document } = spectralCore;
+  const spectral = new Spectral();
+  spectral.setRuleset(owasp);
+  const findings = (await spectral.run(new Document(JSON.stringify(doc, null, 2), spectralParsers.Json, "openapi.json"))) as Finding[];
+  const counts: Record<string, { found: number; exempt: number }> = {};
+  const open: Finding[] = [];
+  for (const f of findings) {
+    const rule = String(f.code);
+    const c = (counts[rule] ??= { found: 0, exempt: 0 });
+    c.found++;
+    if (exemption(doc, f.path, rule) !== undefined) c.exempt++;
+    else open.push(f);
+  }
+  return { counts, open, rules: Object.keys(owasp.rules) };
 };
 
 let server: TestApi;
@@ -98,7 +145,7 @@ describe("the OpenAPI document", () => {
     // Clients that pass minVersion learn from the document how a stale answer is flagged.
     for (const [path, method] of [["/cart", "get"], ["/orders/{orderId}", "get"], ["/inventory/{bookId}", "get"]] as const) {
       const ok = (doc.paths[path]?.[method]?.responses as Record<string, { headers?: Record<string, unknown> }>)["200"];
-      expect(Object.keys(ok?.headers ?? {}), path).toEqual(["x-read-model-stale"]);
+      expect(Object.keys(ok?.headers ?? {}), path).toEqual(["Access-Control-Allow-Origin", "x-read-model-stale"]);
     }
   });
 
@@ -118,8 +165,46 @@ describe("the OpenAPI document", () => {
     const with503 = operations.filter((o) => o.responses["503"] !== undefined).map((o) => o.operationId).sort();
     expect(with503).toEqual(["getBestsellers", "searchBooks"]);
     for (const o of operations.filter((o) => o.responses["503"] !== undefined)) {
-      expect(o.responses["503"]?.headers, o.operationId).toEqual({ "Retry-After": { description: expect.any(String), schema: { type: "integer", minimum: 1 } } });
+      expect(o.responses["503"]?.headers, o.operationId).toEqual({
+        "Access-Control-Allow-Origin": { $ref: "#/components/headers/Access-Control-Allow-Origin" },
+        "Retry-After": { description: expect.any(String), schema: { type: "integer", format: "int32", minimum: 1, maximum: 3600 } },
+      });
     }
+  });
+
+  it("documents 429 on every operation with the route's own limits, and 422 where a command can pass a limit", () => {
+    const doc = openApiDocument(routes) as Json;
+    for (const route of routes) {
+      const op = doc.paths[route.path][route.method.toLowerCase()];
+      const throttled = op.responses["429"];
+      const { rateLimit } = throttlesFor("prod")[throttleClassOf(route)];
+      expect(throttled.description, route.operationId).toContain(`${rateLimit} requests a second`);
+      expect(Object.keys(throttled.headers), route.operationId).toEqual(["Access-Control-Allow-Origin", "Retry-After"]);
+      expect(throttled.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Throttled" });
+    }
+    for (const id of ["addCartItem", "changeCartItem", "checkout"]) {
+      const route = routes.find((r) => r.operationId === id)!;
+      expect(doc.paths[route.path][route.method.toLowerCase()].responses["422"].description, id).toMatch(/limit-exceeded.*100000000 cents|100000000 cents.*limit-exceeded/);
+    }
+    const schemas = doc.components.schemas;
+    expect(schemas.CartLine.properties.lineTotalCents).toMatchObject({ type: "integer", format: "int32", maximum: MAX_LINE_TOTAL_CENTS });
+    expect(schemas.OrderView.properties.totalCents).toMatchObject({ maximum: MAX_ORDER_TOTAL_CENTS });
+    expect(schemas.CartView.properties.lines).toMatchObject({ type: "array", maxItems: MAX_LINES });
+    expect(doc.info.description).toContain(`at most ${MAX_LINES} different books`);
+  });
+
+  it("names its version, servers and tags, and how a token is verified", () => {
+    const doc = openApiDocument(routes) as Json;
+    expect(doc.info.version).toBe(pkg.version);
+    expect(doc.servers.map((s: { url: string; "x-internal": boolean }) => [s.url, s["x-internal"]])).toEqual([
+      ["https://{apiId}.execute-api.{region}.amazonaws.com", false],
+      ["http://localhost:3000", true],
+    ]);
+    const used = [...new Set(routes.flatMap((r) => r.tags ?? []))].sort();
+    expect(doc.tags.map((t: { name: string }) => t.name)).toEqual(used);
+    for (const tag of doc.tags) expect(tag.description, tag.name).toMatch(/\w+/);
+    expect(() => openApiDocument([{ ...routes[0]!, tags: ["nameless"] }])).toThrow(/tags without a description: nameless/);
+    expect(doc.components.securitySchemes.cognitoJwt.description).toMatch(/RFC8725/);
   });
 
   it("refuses a route whose path codec does not name its placeholders", () => {
@@ -137,6 +222,39 @@ describe("the OpenAPI document", () => {
       execFile("npx", ["tsx", "local/write-openapi.ts", out], (e) => (e ? reject(e) : resolve())),
     );
     expect(JSON.parse(await readFile(out, "utf8"))).toEqual(openApiDocument(routes));
+  });
+});
+
+describe("the OpenAPI document under the OWASP API security ruleset", () => {
+  it("breaks no rule but those it says in its own words do not apply", async () => {
+    const doc = openApiDocument(routes) as Json;
+    const { counts, open, rules } = await lint(doc);
+    console.log(`OWASP ruleset: ${rules.length} rules; findings per rule (found / exempt by the document):`);
+    for (const [rule, c] of Object.entries(counts).sort()) console.log(`  ${rule}: ${c.found} / ${c.exempt}`);
+    console.log(`  open: ${open.length}`);
+    expect(open.map((f) => `${f.code} ${f.path.join(".")}: ${f.message}`)).toEqual([]);
+    // Every exemption names a real rule and gives a reason; none is left over from a fixed finding.
+    const exemptions: [string, unknown][] = [];
+    JSON.stringify(doc, (key, value) => {
+      if (key === "x-lint-exempt") exemptions.push(...Object.entries(value as Record<string, unknown>));
+      return value;
+    });
+    for (const [rule, reason] of exemptions) {
+      expect(rules, rule).toContain(rule);
+      expect(reason, rule).toEqual(expect.stringMatching(/\w{3,}.*\./));
+      expect(counts[rule]?.exempt ?? 0, rule).toBeGreaterThan(0);
+    }
+  });
+
+  it("the lint does find what it should: a string without a bound, an array without maxItems", async () => {
+    const doc = structuredClone(openApiDocument(routes)) as Json;
+    delete doc.components.schemas.CartLine.properties.title.maxLength;
+    delete doc.components.schemas.CartView.properties.lines.maxItems;
+    const { open } = await lint(doc);
+    expect(open.map((f) => `${f.code} ${f.path.join(".")}`).sort()).toEqual([
+      "owasp:api4:2023-array-limit components.schemas.CartView.properties.lines",
+      "owasp:api4:2023-string-limit components.schemas.CartLine.properties.title",
+    ]);
   });
 });
 

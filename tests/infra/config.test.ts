@@ -3,13 +3,18 @@ import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { routeKey } from "../../stacks/naming.js";
 import { registries } from "../../stacks/registries.js";
-import { environmentOf, handlerOf, ofType, routes, table } from "./resources.js";
+import { throttlesFor } from "../../handlers/http/throttling.js";
+import { corsOrigins } from "../../stacks/api.js";
+import { environmentOf, handlerOf, ofType, one, routes, table } from "./resources.js";
 import { type AppConfig, loadConfig, type Synthesis, synthesize } from "./synthesize.js";
 
 // `sst.config.ts` itself, deployed to `prod` with the real route table and projection registry.
 let config: AppConfig;
 let s: Synthesis;
+const prodOrigins = "https://shop.example.com, https://admin.example.com";
 beforeAll(async () => {
+  // prod refuses to deploy without its browser origins.
+  process.env.CORS_ALLOW_ORIGINS = prodOrigins;
   config = await loadConfig();
   s = await synthesize("prod", () => config.run());
 }, 300_000);
@@ -56,5 +61,29 @@ describe("sst.config.ts", () => {
     expect(Object.keys(s.outputs)).toEqual(
       expect.arrayContaining(["api", "userPool", "userPoolClient", "eventsTable", "viewsTable", "bus", "search", "alarms", "deadLetters"]),
     );
+  });
+});
+
+describe("prod's API", () => {
+  it("allows only the configured browser origins", () => {
+    expect(one(s, "aws:apigatewayv2/api:Api", "ApiApi").inputs.corsConfiguration.allowOrigins).toEqual(["https://shop.example.com", "https://admin.example.com"]);
+  });
+
+  it("refuses to deploy prod with no origins, with *, or with an origin that is not https", () => {
+    expect(() => corsOrigins("prod", undefined)).toThrow(/needs CORS_ALLOW_ORIGINS/);
+    expect(() => corsOrigins("prod", " ")).toThrow(/needs CORS_ALLOW_ORIGINS/);
+    expect(() => corsOrigins("prod", "https://shop.example.com,*")).toThrow(/never \*/);
+    expect(() => corsOrigins("prod", "http://shop.example.com")).toThrow(/not an https origin/);
+    expect(corsOrigins("staging", undefined)).toEqual(["*"]);
+    expect(corsOrigins("staging", "http://localhost:5173")).toEqual(["http://localhost:5173"]);
+  });
+
+  it("is throttled at prod's limits, checkout lowest", () => {
+    const stage = one(s, "aws:apigatewayv2/stage:Stage", "ApiStage").inputs;
+    const byKey = new Map((stage.routeSettings as { routeKey: string; throttlingRateLimit: number }[]).map((r) => [r.routeKey, r.throttlingRateLimit]));
+    expect(byKey.get("POST /checkout")).toBe(throttlesFor("prod").checkout.rateLimit);
+    expect(byKey.get("POST /cart/items")).toBe(throttlesFor("prod").write.rateLimit);
+    expect(byKey.get("GET /books")).toBe(throttlesFor("prod").read.rateLimit);
+    expect(byKey.size).toBe(registries.routes.length);
   });
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { throttleClassOf, throttlesFor } from "../../handlers/http/throttling.js";
 import { componentName, projectorHandler, routeHandler, routeKey } from "../../stacks/naming.js";
 import { registries } from "../../stacks/registries.js";
 import { eventsTable, keys } from "../../store/tables.js";
@@ -106,6 +107,22 @@ describe("API", () => {
     const cors = one(s, "aws:apigatewayv2/api:Api", "ApiApi").inputs.corsConfiguration;
     expect(cors.allowMethods.sort()).toEqual([...new Set(fixtureRegistries.routes.map((r) => r.method))].sort());
     expect(cors.allowHeaders).toEqual(expect.arrayContaining(["authorization", "content-type", "idempotency-key", "x-correlation-id"]));
+    // Outside prod, with no origins configured, a developer's own front end may call it.
+    expect(cors.allowOrigins).toEqual(["*"]);
+  });
+
+  it("throttles every route on its own, checkout and writes lower than reads, as the route table's classes say", () => {
+    const stage = one(s, "aws:apigatewayv2/stage:Stage", "ApiStage").inputs;
+    const limits = throttlesFor("dev");
+    const settings = new Map((stage.routeSettings as { routeKey: string; throttlingRateLimit: number; throttlingBurstLimit: number }[]).map((r) => [r.routeKey, r]));
+    expect([...settings.keys()].sort()).toEqual(fixtureRegistries.routes.map(routeKey).sort());
+    for (const route of fixtureRegistries.routes) {
+      const limit = limits[throttleClassOf(route)];
+      expect(settings.get(routeKey(route)), routeKey(route)).toEqual({ routeKey: routeKey(route), throttlingRateLimit: limit.rateLimit, throttlingBurstLimit: limit.burstLimit });
+    }
+    expect(settings.get("POST /checkout")?.throttlingRateLimit).toBeLessThan(settings.get("POST /cart/items")?.throttlingRateLimit ?? 0);
+    expect(settings.get("POST /cart/items")?.throttlingRateLimit).toBeLessThan(settings.get("GET /cart")?.throttlingRateLimit ?? 0);
+    expect(stage.defaultRouteSettings).toEqual({ throttlingRateLimit: limits.read.rateLimit, throttlingBurstLimit: limits.read.burstLimit });
   });
 });
 

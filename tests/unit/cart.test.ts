@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { event } from "../../events/index.js";
-import { cartDecider, MAX_LINES } from "../../domain/cart.js";
+import { cartDecider, MAX_CART_TOTAL_CENTS, MAX_LINE_TOTAL_CENTS, MAX_LINES } from "../../domain/cart.js";
 import { fold } from "../../domain/decider.js";
 import { given } from "../../domain/testing.js";
 import { catalogueOf, itemAdded, kr, odyssey, sicp } from "./fixtures.js";
@@ -54,6 +54,38 @@ describe("Cart", () => {
       given(cartDecider, itemAdded(alice, sicp, 1))
         .when(add("kr", 1), catalogueOf({ ...kr, currency: "USD" }))
         .thenFails({ kind: "CurrencyMismatch", expected: "EUR", actual: "USD" });
+    });
+  });
+
+  describe("totals", () => {
+    // The highest price a book may have is one line's whole limit.
+    const dearest = { ...sicp, bookId: "dearest", priceCents: MAX_LINE_TOTAL_CENTS };
+    const half = { ...kr, priceCents: MAX_CART_TOTAL_CENTS / 2 };
+
+    it("takes a line that totals exactly the limit", () => {
+      given(cartDecider).when(add("dearest", 1), catalogueOf(dearest)).then(itemAdded(alice, dearest, 1));
+    });
+
+    it("refuses a line over the limit, added at once, added to, or changed to", () => {
+      const over = { kind: "TotalTooLarge", scope: "line", bookId: "dearest", totalCents: 2 * MAX_LINE_TOTAL_CENTS, maxCents: MAX_LINE_TOTAL_CENTS } as const;
+      given(cartDecider).when(add("dearest", 2), catalogueOf(dearest)).thenFails(over);
+      given(cartDecider, itemAdded(alice, dearest, 1)).when(add("dearest", 1), catalogueOf(dearest)).thenFails(over);
+      given(cartDecider, itemAdded(alice, dearest, 1)).when(change("dearest", 2), catalogueOf(dearest)).thenFails(over);
+      given(cartDecider).when(add("dearest", 99), catalogueOf(dearest)).thenFails({ kind: "TotalTooLarge", totalCents: 9_900_000_000 });
+    });
+
+    it("refuses a line that would take the cart over the limit, and takes the one that reaches it", () => {
+      const books = catalogueOf(half, { ...odyssey, priceCents: 1 });
+      given(cartDecider, itemAdded(alice, half, 2))
+        .when(add("odyssey", 1), books)
+        .thenFails({ kind: "TotalTooLarge", scope: "cart", totalCents: MAX_CART_TOTAL_CENTS + 1, maxCents: MAX_CART_TOTAL_CENTS });
+      given(cartDecider, itemAdded(alice, half, 1)).when(add("kr", 1), books).then(event("CartItemQuantityChanged", { customerId: alice, bookId: "kr", quantity: 2 }));
+    });
+
+    it("lets a cart over the limit, filled before there was one, shrink", () => {
+      given(cartDecider, itemAdded(alice, dearest, 3))
+        .when(change("dearest", 2), catalogueOf(dearest))
+        .then(event("CartItemQuantityChanged", { customerId: alice, bookId: "dearest", quantity: 2 }));
     });
   });
 

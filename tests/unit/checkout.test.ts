@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isLeft, isRight } from "fp-ts/lib/Either.js";
 import { event } from "../../events/index.js";
 import { cartDecider } from "../../domain/cart.js";
-import { decideCheckout, type CheckoutInput } from "../../domain/checkout.js";
+import { decideCheckout, MAX_ORDER_TOTAL_CENTS, type CheckoutInput } from "../../domain/checkout.js";
 import { fold } from "../../domain/decider.js";
 import { inventoryDecider, type InventoryState } from "../../domain/inventory.js";
 import type { Book } from "../../domain/book.js";
@@ -105,5 +105,21 @@ describe("Checkout (pure)", () => {
 
   it("refuses an order id that already holds a different reservation", () => {
     expect(failure(input({ inventories: new Map([stock("sicp", 10, ["o1", 1]), stock("kr", 5)]) })).kind).toBe("ReservationConflict");
+  });
+
+  it("refuses an order over the limit when prices rose since the cart was filled, before reserving anything", () => {
+    const books = new Map([["sicp", { ...sicp, priceCents: MAX_ORDER_TOTAL_CENTS / 2 }], ["kr", kr]]);
+    expect(failure(input({ books }))).toEqual(
+      expect.objectContaining({ kind: "TotalTooLarge", scope: "order", totalCents: MAX_ORDER_TOTAL_CENTS + kr.priceCents, maxCents: MAX_ORDER_TOTAL_CENTS }),
+    );
+    const dearer = new Map([["sicp", { ...sicp, priceCents: MAX_ORDER_TOTAL_CENTS }], ["kr", kr]]);
+    expect(failure(input({ books: dearer }))).toMatchObject({ kind: "TotalTooLarge", scope: "line", bookId: "sicp", totalCents: 2 * MAX_ORDER_TOTAL_CENTS });
+  });
+
+  it("places an order that totals exactly the limit", () => {
+    const books = new Map([["sicp", { ...sicp, priceCents: (MAX_ORDER_TOTAL_CENTS - kr.priceCents) / 2 }], ["kr", kr]]);
+    const result = decideCheckout(input({ books }));
+    const placed = isRight(result) ? result.right.order[0] : undefined;
+    expect(placed?.type === "OrderPlaced" && placed.data.totalCents).toBe(MAX_ORDER_TOTAL_CENTS);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errorClass, errors, type DomainError } from "../../domain/errors.js";
 
-// The HTTP layer turns these classes into 400, 404 and 409; moving a kind between them changes the API.
+// The HTTP layer turns these classes into 400, 404, 409 and 422; moving a kind between them changes the API.
 const expected: [DomainError, ReturnType<typeof errorClass>][] = [
   [errors.invalidIsbn("1"), "invalid"],
   [errors.invalidPrice(0), "invalid"],
@@ -12,6 +12,7 @@ const expected: [DomainError, ReturnType<typeof errorClass>][] = [
   [errors.invalidAdjustment(0), "invalid"],
   [errors.missingReason(), "invalid"],
   [errors.invalidStars(9), "invalid"],
+  [errors.totalTooLarge("order", 100_000_001, 100_000_000), "limit"],
   [errors.bookNotFound("b"), "not-found"],
   [errors.cartItemNotFound("b"), "not-found"],
   [errors.orderNotFound("o"), "not-found"],

@@ -3,7 +3,7 @@ import { errorClass, errors } from "../../domain/errors.js";
 import { problemForError } from "../../handlers/http/problem.js";
 
 describe("the one mapping from a refusal to HTTP", () => {
-  it("follows the domain's own classes: invalid 400, not found 404, conflict 409", () => {
+  it("follows the domain's own classes: invalid 400, not found 404, conflict 409, past a limit 422", () => {
     const samples = [
       errors.invalidIsbn("978"),
       errors.invalidPrice(0),
@@ -19,10 +19,25 @@ describe("the one mapping from a refusal to HTTP", () => {
       errors.emptyCart(),
       errors.illegalOrderTransition("o", "shipped", "cancelled"),
       errors.bookDiscontinued("b"),
+      errors.totalTooLarge("cart", 100_000_001, 100_000_000),
     ];
     for (const e of samples) {
-      expect(problemForError(e).status, e.kind).toBe({ invalid: 400, "not-found": 404, conflict: 409 }[errorClass(e)]);
+      expect(problemForError(e).status, e.kind).toBe({ invalid: 400, "not-found": 404, conflict: 409, limit: 422 }[errorClass(e)]);
     }
+  });
+
+  it("tells a total past its limit as a 422 with the limit, the total and what it is about", () => {
+    expect(problemForError(errors.totalTooLarge("line", 9_900_000_000, 100_000_000, "b1")).problem).toEqual({
+      type: "urn:bookstore:problem:limit-exceeded",
+      title: "Limit exceeded",
+      status: 422,
+      detail: "the line of book b1 would total 9900000000 cents; at most 100000000 cents are allowed",
+      kind: "TotalTooLarge",
+      scope: "line",
+      totalCents: 9_900_000_000,
+      maxCents: 100_000_000,
+      bookId: "b1",
+    });
   });
 
   it("names the field a value rule refused, like a failing codec", () => {

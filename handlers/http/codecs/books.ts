@@ -1,22 +1,24 @@
 import * as t from "io-ts";
 import { withSchema } from "../json-schema-hints.js";
 import { Cents, CommandAccepted, Currency, Id, PriceCents, Version } from "./common.js";
-import { intBetween, intQuery, isReadable, matching, text } from "./refine.js";
+import { intBetween, intQuery, isReadable, matching, text, upTo, written } from "./refine.js";
 import { strict } from "./strict.js";
 
 /** Thirteen digits, hyphens allowed; the checksum is the catalogue's rule (domain), not the wire's. */
-export const Isbn = matching("Isbn", /^97[89](-?[0-9]){10}$/, { description: "an ISBN-13, hyphens allowed" });
-const Title = text("Title", 300);
+export const Isbn = matching("Isbn", /^97[89](-?[0-9]){10}$/, 23, { description: "an ISBN-13, hyphens allowed" });
+export const Title = text("Title", 300);
 const Authors = withSchema(t.refinement(t.array(text("Author", 200)), (a) => a.length >= 1 && a.length <= 20, "Authors"), {
   type: "array",
   minItems: 1,
   maxItems: 20,
   description: "1 to 20 authors",
 });
-const Category = matching("Category", /^[a-z0-9][a-z0-9-]{0,62}$/, { description: "a lower-case slug, e.g. science-fiction" });
+const Category = matching("Category", /^[a-z0-9][a-z0-9-]{0,62}$/, 63, { description: "a lower-case slug, e.g. science-fiction" });
 const Description = withSchema(t.refinement(t.string, (s) => s.length <= 10_000 && isReadable(s, true), "Description"), {
   type: "string",
   maxLength: 10_000,
+  // What a pattern can say of the rule: no control characters but tabs and line breaks.
+  pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$",
   description: "up to 10,000 characters; no control characters but tabs and line breaks, no bidirectional overrides",
 });
 
@@ -38,6 +40,7 @@ export const ChangeBookDetailsBody = strict(
 );
 export const ChangePriceBody = strict("ChangePriceBody", { priceCents: PriceCents, currency: Currency });
 
+const Cursor = matching("Cursor", /^[A-Za-z0-9_-]{1,512}$/, 512);
 export const BookSort = t.keyof({ relevance: null, "price-asc": null, "price-desc": null, newest: null }, "BookSort");
 export const SearchBooksQuery = strict(
   "SearchBooksQuery",
@@ -49,7 +52,7 @@ export const SearchBooksQuery = strict(
     maxPrice: intQuery("MaxPrice", 0, 100_000_000),
     inStock: t.keyof({ true: null, false: null }, "InStock"),
     sort: BookSort,
-    cursor: matching("Cursor", /^[A-Za-z0-9_-]{1,512}$/),
+    cursor: Cursor,
     limit: intQuery("Limit", 1, 100),
   },
 );
@@ -57,11 +60,11 @@ export const SearchBooksQuery = strict(
 /** What every answer about a book says of it. */
 const bookFields = {
   bookId: Id,
-  title: t.string,
-  authors: t.array(t.string),
-  isbn: t.string,
-  category: t.string,
-  description: t.string,
+  title: Title,
+  authors: Authors,
+  isbn: Isbn,
+  category: Category,
+  description: Description,
   priceCents: Cents,
   currency: Currency,
 };
@@ -78,13 +81,20 @@ const Count = intBetween("Count", 0, Number.MAX_SAFE_INTEGER);
 export const BookHit = t.type({ ...bookFields, available: t.number, inStock: t.boolean, score: t.union([t.number, t.null]) }, "BookHit");
 export const BookPage = t.intersection(
   [
-    t.type({ items: t.array(BookHit), total: Count, facets: t.type({ category: t.record(t.string, Count) }) }),
-    t.partial({ nextCursor: t.string }),
+    t.type({ items: upTo(BookHit, 100, "BookHits"), total: Count, facets: t.type({ category: t.record(t.string, Count) }) }),
+    t.partial({ nextCursor: Cursor }),
   ],
   "BookPage",
 );
 
-export const Bestseller = t.type({ bookId: Id, title: t.string, unitsSold: Count }, "Bestseller");
-export const RatedBook = t.type({ bookId: Id, title: t.string, averageStars: t.number, ratings: Count }, "RatedBook");
+/** How many books each ranking lists. */
+export const MAX_BESTSELLERS = 20;
+/** A ranked book's title, read from its stream: empty when the stream could not be read. */
+const RankedTitle = written("RankedTitle", 300, { pattern: "^$|\\S" });
+export const Bestseller = t.type({ bookId: Id, title: RankedTitle, unitsSold: Count }, "Bestseller");
+export const RatedBook = t.type({ bookId: Id, title: RankedTitle, averageStars: t.number, ratings: Count }, "RatedBook");
 /** Units sold (paid orders, less cancellations), and the best average stars of books with at least 3 ratings. */
-export const Bestsellers = t.type({ items: t.array(Bestseller), topRated: t.array(RatedBook) }, "Bestsellers");
+export const Bestsellers = t.type(
+  { items: upTo(Bestseller, MAX_BESTSELLERS, "BestsellerItems"), topRated: upTo(RatedBook, MAX_BESTSELLERS, "TopRatedItems") },
+  "Bestsellers",
+);

@@ -1,19 +1,36 @@
 import * as t from "io-ts";
 import { withSchema } from "../json-schema-hints.js";
 
+/** How wide a client must read an integer: JSON numbers past 32 bits need a 64-bit one. */
+export const intFormat = (min: number, max: number): "int32" | "int64" => (min >= -(2 ** 31) && max < 2 ** 31 ? "int32" : "int64");
+
 /** An integer within bounds, with a message a client can act on. */
 export const intBetween = (name: string, min: number, max: number) =>
   withSchema(
     t.refinement(t.number, (n) => Number.isInteger(n) && n >= min && n <= max, name),
-    { type: "integer", minimum: min, maximum: max, description: `an integer from ${min} to ${max}` },
+    { type: "integer", format: intFormat(min, max), minimum: min, maximum: max, description: `an integer from ${min} to ${max}` },
   );
 
-/** A string matching a pattern; the same pattern is published in the OpenAPI document. */
-export const matching = (name: string, pattern: RegExp, extra: Record<string, unknown> = {}) =>
+/** A string matching a pattern, at most `maxLength` long; both are published in the OpenAPI document. */
+export const matching = (name: string, pattern: RegExp, maxLength: number, extra: Record<string, unknown> = {}) =>
   withSchema(
-    t.refinement(t.string, (s) => pattern.test(s), name),
-    { type: "string", pattern: pattern.source, ...extra },
+    t.refinement(t.string, (s) => s.length <= maxLength && pattern.test(s), name),
+    { type: "string", maxLength, pattern: pattern.source, ...extra },
   );
+
+/**
+ * A string the server writes and never reads back from a client (a view's field): the bound and
+ * the shape are what the document promises, so no decoder needs them.
+ */
+export const written = (name: string, maxLength: number, extra: Record<string, unknown>) =>
+  withSchema(t.refinement(t.string, (s) => s.length <= maxLength, name), { type: "string", maxLength, ...extra });
+
+/** An array of at most `maxItems`; the bound is published, the items keep their own schema. */
+export const upTo = <C extends t.Mixed>(codec: C, maxItems: number, name: string) =>
+  withSchema(t.refinement(t.array(codec), (a) => a.length <= maxItems, name), { maxItems });
+
+/** A timestamp as the API writes it: ISO 8601 in UTC (`2025-01-31T12:00:00.000Z`). */
+export const Timestamp = written("Timestamp", 30, { format: "date-time" });
 
 /**
  * Text a person reads. A lone surrogate is no character at all (UTF-8 cannot encode it: a store or
@@ -54,6 +71,6 @@ export const intQuery = (name: string, min: number, max: number) => {
       },
       String,
     ),
-    { type: "integer", minimum: min, maximum: max, description: `an integer from ${min} to ${max}` },
+    { type: "integer", format: intFormat(min, max), minimum: min, maximum: max, description: `an integer from ${min} to ${max}` },
   );
 };

@@ -35,7 +35,7 @@ export const cartCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     tags,
     request: { path: BookIdPath, query: NoQuery, body: ChangeCartItemBody },
     response: { status: 200, codec: CommandAccepted },
-    problems: [409],
+    problems: [409, 422],
     handler: async (input) => {
       const customerId = callerOf(input).sub;
       const command = { type: "ChangeCartItemQuantity" as const, customerId, bookId: input.path.bookId, quantity: input.body.quantity };

@@ -3,7 +3,7 @@ import { topBestsellers } from "../../../projections/bestsellers.js";
 import { topRatedBooks } from "../../../projections/top-rated.js";
 import { aggregates } from "../../commands/aggregates.js";
 import { load } from "../../commands/load.js";
-import { Bestsellers } from "../codecs/books.js";
+import { Bestsellers, MAX_BESTSELLERS } from "../codecs/books.js";
 import { NoPath, NoQuery } from "../codecs/common.js";
 import { isRedisOutage } from "../read-models.js";
 import { ok } from "../result.js";
@@ -11,7 +11,7 @@ import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
 import { fromReadModel } from "./unavailable.js";
 
-const TOP = 20;
+const TOP = MAX_BESTSELLERS;
 
 /** The rankings hold ids only; titles come from the books' own streams (a renamed book shows its new title). */
 const titleOf = async (runtime: Runtime, bookId: string): Promise<string> => {

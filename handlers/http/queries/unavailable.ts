@@ -9,7 +9,7 @@ export const RETRY_AFTER_SECONDS = 5;
 export const retryAfterHeader = {
   "Retry-After": {
     description: "Seconds to wait before trying again.",
-    schema: { type: "integer", minimum: 1 },
+    schema: { type: "integer", format: "int32", minimum: 1, maximum: 3600 },
   },
 } as const;
 
