@@ -52,7 +52,7 @@ export type DomainError =
   | { readonly kind: "BooksUnavailable"; readonly message: string; readonly books: readonly UnavailableBook[] }
   | { readonly kind: "InsufficientStock"; readonly message: string; readonly lines: readonly ShortLine[] }
   | { readonly kind: "ReservationConflict"; readonly message: string; readonly bookId: string; readonly orderId: string }
-  | { readonly kind: "StockBelowReserved"; readonly message: string; readonly onHand: number; readonly reserved: number; readonly delta: number }
+  | { readonly kind: "StockBelowReserved"; readonly message: string; readonly available: number; readonly delta: number }
   | { readonly kind: "OrderAlreadyExists"; readonly message: string; readonly orderId: string }
   | { readonly kind: "IllegalOrderTransition"; readonly message: string; readonly orderId: string; readonly status: string; readonly action: string }
   | { readonly kind: "PaymentAmountMismatch"; readonly message: string; readonly expectedCents: number; readonly actualCents: number }
@@ -167,12 +167,12 @@ export const errors = {
     orderId,
     message: `order ${orderId} already holds a different reservation of book ${bookId}`,
   }),
-  stockBelowReserved: (onHand: number, reserved: number, delta: number): ErrorOf<"StockBelowReserved"> => ({
+  /** `available`: the copies not reserved, all a count may write down (on hand less reserved). */
+  stockBelowReserved: (available: number, delta: number): ErrorOf<"StockBelowReserved"> => ({
     kind: "StockBelowReserved",
-    onHand,
-    reserved,
+    available,
     delta,
-    message: `adjusting ${onHand} on hand by ${delta} would leave fewer than the ${reserved} reserved`,
+    message: `adjusting the count by ${delta} would take away more than the ${available} copies not reserved`,
   }),
   orderAlreadyExists: (orderId: string): ErrorOf<"OrderAlreadyExists"> => ({
     kind: "OrderAlreadyExists",

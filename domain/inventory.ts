@@ -98,7 +98,7 @@ const release = (cmd: t.TypeOf<typeof ReleaseReservation>, s: InventoryState): E
 const adjust = (cmd: t.TypeOf<typeof AdjustStock>, s: InventoryState): Either<DomainError, InventoryEvent[]> => {
   if (cmd.delta === 0) return left(errors.invalidAdjustment(cmd.delta));
   if (isBlank(cmd.reason)) return left(errors.missingReason());
-  if (s.onHand + cmd.delta < s.reserved) return left(errors.stockBelowReserved(s.onHand, s.reserved, cmd.delta));
+  if (available(s) + cmd.delta < 0) return left(errors.stockBelowReserved(available(s), cmd.delta));
   return right([event("StockAdjusted", { bookId: cmd.bookId, delta: cmd.delta, reason: cmd.reason.trim() })]);
 };
 

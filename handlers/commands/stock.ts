@@ -8,17 +8,23 @@ import type { CommandDeps } from "./deps.js";
 import { load } from "./load.js";
 
 /**
- * A book's stock counter: one item (`stock#<bookId>`) holding `onHand`, `reserved` and
- * `available`, changed in the same transaction as every stock event of that book, wherever the
- * event is stored. It is the sum of those events at every moment, so it is what stock decisions
- * read, and its guard (`available` may not go below zero) is checked by DynamoDB when the
- * transaction commits: reservations of one book commute, and none can oversell.
+ * A book's stock counter: one item (`stock#<bookId>`) holding `available`, the copies not
+ * reserved, changed in the same transaction as every stock event of that book that changes it,
+ * wherever the event is stored. It is the sum of those events' movements at every moment, so it
+ * is what stock decisions read, and its guard (`available` may not go below zero) is checked by
+ * DynamoDB when the transaction commits: reservations of one book commute, and none can oversell.
+ *
+ * It holds `available` alone, not `onHand` and `reserved`: every stock decision is about
+ * `available`, and a paid order's commit moves `onHand` and `reserved` together, leaving
+ * `available` as it was, so committing writes no counter. The hot book's counter is then written
+ * once per checkout (its reservation); the read models keep `onHand` and `reserved`.
  */
 export const stockCounterKey = (bookId: string): string => `stock#${bookId}`;
 
+/** What the deciders take: the counter knows `available` only, which is all they decide on (available = onHand - reserved). */
 const levelsOf = (v: CounterValues | undefined): InventoryState => ({
-  onHand: v?.onHand ?? 0,
-  reserved: v?.reserved ?? 0,
+  onHand: v?.available ?? 0,
+  reserved: 0,
   // The counter keeps no per-order detail: reservations are decided on the levels alone.
   open: PersistentMap(),
 });
@@ -31,7 +37,7 @@ export const readStockLevels = async (
   const found = (await deps.store.readCounters([stockCounterKey(bookId)])).get(stockCounterKey(bookId));
   if (found !== undefined) return right(levelsOf(found));
   const history = await load(deps, aggregates.inventory, bookId);
-  return isLeft(history) ? history : right(levelsOf({ onHand: history.right.state.onHand, reserved: history.right.state.reserved }));
+  return isLeft(history) ? history : right(levelsOf({ available: history.right.state.onHand - history.right.state.reserved }));
 };
 
 /**
@@ -54,7 +60,7 @@ export const stockLevels = async (
     const history = await load(deps, aggregates.inventory, bookId);
     if (isLeft(history)) return history;
     const { onHand, reserved } = history.right.state;
-    const first = { onHand, reserved, available: onHand - reserved };
+    const first = { available: onHand - reserved };
     if (await deps.store.createCounter(stockCounterKey(bookId), first)) out.set(bookId, levelsOf(first));
     else out.set(bookId, levelsOf((await deps.store.readCounters([stockCounterKey(bookId)])).get(stockCounterKey(bookId))));
   }
@@ -62,11 +68,12 @@ export const stockLevels = async (
 };
 
 /**
- * The counter changes that go with some stock events: per book, the sum of their movements, and
- * a guard wherever they take copies from `available` (a reservation, a count written down).
+ * The counter changes that go with some stock events: per book, the sum of their movements of
+ * `available`, guarded wherever they take from it (a reservation, a count written down). Events
+ * that leave `available` as it is (a commit) change no counter.
  */
 export const stockCounterChanges = (events: readonly DomainEvent[]): CounterChange[] => {
-  const byBook = new Map<string, { onHand: number; reserved: number }>();
+  const byBook = new Map<string, number>();
   for (const e of events) {
     if (
       e.type !== "StockReceived" &&
@@ -78,15 +85,13 @@ export const stockCounterChanges = (events: readonly DomainEvent[]): CounterChan
     )
       continue;
     const m = stockMovement(e);
-    const sum = byBook.get(e.data.bookId) ?? { onHand: 0, reserved: 0 };
-    byBook.set(e.data.bookId, { onHand: sum.onHand + m.onHand, reserved: sum.reserved + m.reserved });
+    byBook.set(e.data.bookId, (byBook.get(e.data.bookId) ?? 0) + m.onHand - m.reserved);
   }
-  return [...byBook].map(([bookId, { onHand, reserved }]) => {
-    const available = onHand - reserved;
-    return {
+  return [...byBook]
+    .filter(([, available]) => available !== 0)
+    .map(([bookId, available]) => ({
       key: stockCounterKey(bookId),
-      add: { onHand, reserved, available },
+      add: { available },
       ...(available < 0 ? { atLeast: { available: -available } } : {}),
-    };
-  });
+    }));
 };

@@ -1,12 +1,11 @@
 import { isRight } from "fp-ts/lib/Either.js";
 import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
-import { available } from "../../domain/inventory.js";
 import { streams } from "../../events/index.js";
 import { aggregates } from "../../handlers/commands/aggregates.js";
 import type { CheckoutOutcome, StreamResult } from "../../handlers/commands/handle.js";
 import { load } from "../../handlers/commands/load.js";
-import { stockLevels } from "../../handlers/commands/stock.js";
+import { stockOf } from "../support/stock.js";
 import "../kit/to-have-stream.js";
 import { addBook, asAdmin, asCustomer, failure, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
 
@@ -22,12 +21,8 @@ const stockedBook = async (copies: number, priceCents = 1500): Promise<string> =
   return bookId;
 };
 
-/** The book's stock as the command side decides on it: its counter. */
-const inventoryOf = async (bookId: string) => {
-  const levels = await stockLevels(f.deps, [bookId]);
-  if (!isRight(levels)) throw new Error("inventory unreadable");
-  return levels.right.get(bookId)!;
-};
+/** The book's stock from its events, checked against the counter the command side decides on. */
+const inventoryOf = (bookId: string) => stockOf(f.deps, bookId);
 
 /** What an order holds of each book, from its reservation stream. */
 const reservationOf = async (orderId: string) => {
@@ -71,7 +66,7 @@ describe("command handling against DynamoDB Local", () => {
       { type: "OrderPaid", data: expect.objectContaining({ orderId }) },
     ]);
     const stock = await inventoryOf(bookId);
-    expect({ onHand: stock.onHand, reserved: stock.reserved, available: available(stock) }).toEqual({ onHand: 3, reserved: 0, available: 3 });
+    expect(stock).toEqual({ onHand: 3, reserved: 0, available: 3 });
     expect(f.payments.charges().filter((c) => c.request.idempotencyKey === `order-${orderId}`)).toHaveLength(1);
   });
 
@@ -103,7 +98,7 @@ describe("command handling against DynamoDB Local", () => {
     const stock = await inventoryOf(bookId);
     expect(stock.onHand).toBe(10);
     expect(stock.reserved).toBe(10);
-    expect(available(stock)).toBe(0);
+    expect(stock.available).toBe(0);
     const orderIds = won.map((r) => (r.right.result as CheckoutOutcome).orderId);
     for (const orderId of orderIds) expect((await reservationOf(orderId)).get(bookId)).toEqual({ bookId, quantity: 1, status: "held" });
   });

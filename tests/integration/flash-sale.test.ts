@@ -3,11 +3,11 @@ import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LocalPaymentGateway } from "../../domain/local-payment-gateway.js";
 import type { PaymentGateway } from "../../domain/payment-gateway.js";
-import { stockMovement, streams, type StoredEvent } from "../../events/index.js";
+import { streams, type StoredEvent } from "../../events/index.js";
 import { aggregates } from "../../handlers/commands/aggregates.js";
 import type { CheckoutOutcome } from "../../handlers/commands/handle.js";
 import { load } from "../../handlers/commands/load.js";
-import { stockLevels } from "../../handlers/commands/stock.js";
+import { stockFromEvents, stockOf as stockOfBook } from "../support/stock.js";
 import { orderProcess, sweepUnpaidOrders } from "../../handlers/processes/index.js";
 import { createStreamPoller } from "../../local/stream-poller.js";
 import type { EventStore } from "../../store/index.js";
@@ -30,12 +30,8 @@ const stockedBook = async (copies: number): Promise<string> => {
   return bookId;
 };
 
-const stockOf = async (bookId: string) => {
-  const levels = await stockLevels(f.deps, [bookId]);
-  if (!isRight(levels)) throw new Error("stock unreadable");
-  const { onHand, reserved } = levels.right.get(bookId)!;
-  return { onHand, reserved, available: onHand - reserved };
-};
+/** A book's stock from its events, checked against the stock counter the command side decides on. */
+const stockOf = (bookId: string) => stockOfBook(f.deps, bookId);
 
 const orderOf = async (orderId: string) => {
   const loaded = await load(f.deps, aggregates.order, orderId);
@@ -259,24 +255,18 @@ describe("payments that cannot be lost, and unpaid orders that end", () => {
   });
 
   it("the events are the truth: every book's stock counter equals the sum of its stock events, wherever they are stored", async () => {
+    const folded = await stockFromEvents(f.deps);
+    expect(folded.size).toBeGreaterThan(10);
+    // stockOf throws where a counter and its book's events disagree.
+    for (const [bookId, { onHand, reserved }] of folded) expect(await stockOf(bookId), bookId).toEqual({ onHand, reserved, available: onHand - reserved });
+
+    // A replay of the inventory projection over all of history, into an empty views table, gives the same stock.
+    const replayed = await freshViews("flash-sale-replay");
     const events: StoredEvent[] = [];
     for (const r of await collect(f.store.readAll())) {
       if (isLeft(r)) throw new Error(r.left.reason);
       events.push(r.right);
     }
-    const folded = new Map<string, { onHand: number; reserved: number }>();
-    for (const e of events) {
-      if (!["StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"].includes(e.type)) continue;
-      const m = stockMovement(e as Parameters<typeof stockMovement>[0]);
-      const bookId = (e.data as { bookId: string }).bookId;
-      const s = folded.get(bookId) ?? { onHand: 0, reserved: 0 };
-      folded.set(bookId, { onHand: s.onHand + m.onHand, reserved: s.reserved + m.reserved });
-    }
-    expect(folded.size).toBeGreaterThan(10);
-    for (const [bookId, { onHand, reserved }] of folded) expect(await stockOf(bookId), bookId).toEqual({ onHand, reserved, available: onHand - reserved });
-
-    // A replay of the inventory projection over all of history, into an empty views table, gives the same stock.
-    const replayed = await freshViews("flash-sale-replay");
     const stockEvents = events.filter((e) => inventoryView.eventTypes.includes(e.type));
     for (let i = 0; i < stockEvents.length; i += inventoryView.batch.batchSize) {
       await inventoryView.apply(stockEvents.slice(i, i + inventoryView.batch.batchSize), { views: replayed });

@@ -26,7 +26,7 @@ const expected: [DomainError, ReturnType<typeof errorClass>][] = [
   [errors.booksUnavailable([{ bookId: "b", why: "discontinued" }]), "conflict"],
   [errors.insufficientStock([{ bookId: "b", requested: 2, available: 1 }]), "conflict"],
   [errors.reservationConflict("b", "o"), "conflict"],
-  [errors.stockBelowReserved(1, 1, -1), "conflict"],
+  [errors.stockBelowReserved(0, -1), "conflict"],
   [errors.orderAlreadyExists("o"), "conflict"],
   [errors.illegalOrderTransition("o", "shipped", "cancelled"), "conflict"],
   [errors.paymentAmountMismatch(2, 1), "conflict"],
