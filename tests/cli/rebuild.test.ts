@@ -1,3 +1,4 @@
+import { processes } from "../../handlers/processes/index.js";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
@@ -159,10 +160,13 @@ describe("bookstore rebuild", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as { projection: string; generation: number; lastEvent?: unknown; deadLetters: number });
-    expect(Object.fromEntries(rows.map((r) => [r.projection, r.generation]))).toEqual(
+    // The processes are listed after the projections; this test's poller runs the projections only.
+    const ofProjections = rows.filter((r) => projections.some((p) => p.name === r.projection));
+    expect(rows.map((r) => r.projection)).toEqual([...projections.map((p) => p.name), ...processes.map((p) => p.name)]);
+    expect(Object.fromEntries(ofProjections.map((r) => [r.projection, r.generation]))).toEqual(
       Object.fromEntries(projections.map((p) => [p.name, rebuildable.includes(p) ? 1 : 0])),
     );
-    expect(rows.filter((r) => r.lastEvent === undefined)).toEqual([]);
+    expect(ofProjections.filter((r) => r.lastEvent === undefined)).toEqual([]);
     // Nothing the live projectors met during the switches was left behind.
     expect(rows.filter((r) => r.deadLetters > 0)).toEqual([]);
   }, 60_000);
