@@ -13,6 +13,7 @@ import { ulid } from "ulid";
 import { available } from "../domain/inventory.js";
 import { aggregates } from "../handlers/commands/aggregates.js";
 import { load } from "../handlers/commands/load.js";
+import { readStockLevels } from "../handlers/commands/stock.js";
 import type { Runtime } from "../handlers/http/runtime.js";
 import { localAuthConfig } from "../local/auth-config.js";
 import { startLocalApi } from "../local/api.js";
@@ -43,9 +44,9 @@ const bareServer = async (runtime: Runtime) => {
       const url = req.url ?? "/";
       if (req.method === "GET" && url.startsWith("/books/")) {
         const bookId = url.slice("/books/".length);
-        const [book, stock] = await Promise.all([load(runtime.deps, aggregates.book, bookId), load(runtime.deps, aggregates.inventory, bookId)]);
+        const [book, stock] = await Promise.all([load(runtime.deps, aggregates.book, bookId), readStockLevels(runtime.deps, bookId)]);
         if (isLeft(book) || isLeft(stock) || book.right.state === null) return reply(res, 404, {});
-        return reply(res, 200, { ...book.right.state, version: book.right.version, available: available(stock.right.state) });
+        return reply(res, 200, { ...book.right.state, version: book.right.version, available: available(stock.right) });
       }
       const meta = { actor: `customer:${customerId}`, correlationId: "bench" };
       if (req.method === "POST" && url === "/cart/items") {
