@@ -40,4 +40,10 @@ export interface CommandMeta {
   /** A fingerprint of the request, so a reused key with another request is told apart. */
   readonly requestHash?: string;
   readonly causationId?: string;
+  /**
+   * True for a step whose decision makes a repeat a no-op by itself (settling an order, recording
+   * a charge's outcome): it writes no idempotency record, which spares a transaction when it
+   * writes one stream.
+   */
+  readonly idempotentByState?: boolean;
 }

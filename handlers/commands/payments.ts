@@ -36,7 +36,7 @@ export interface OrderFlow {
 /** A step that follows from another command: written under no idempotency record of its own, caused by that command. */
 const followUp = (meta: CommandMeta): CommandMeta => {
   const { commandId, requestHash: _hash, ...rest } = meta;
-  return { ...rest, ...(commandId === undefined ? {} : { causationId: commandId }) };
+  return { ...rest, ...(commandId === undefined ? {} : { causationId: commandId }), idempotentByState: true };
 };
 
 export const createOrderFlow = (deps: CommandDeps, runner: Runner): OrderFlow => {

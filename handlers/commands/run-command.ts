@@ -110,7 +110,9 @@ export const createRunner = (deps: CommandDeps): Runner => {
         }));
         const counters = plan.right.counters ?? [];
         const appended = await deps.store.append(appends, {
-          command: { id: commandId, result: plan.right.result, ...(meta.requestHash === undefined ? {} : { requestHash: meta.requestHash }) },
+          ...(meta.idempotentByState === true
+            ? {}
+            : { command: { id: commandId, result: plan.right.result, ...(meta.requestHash === undefined ? {} : { requestHash: meta.requestHash }) } }),
           ...(counters.length > 0 ? { counters } : {}),
           onTransactionConflict: () => deps.onRetry?.("transaction-conflict"),
         });
