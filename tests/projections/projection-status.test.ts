@@ -21,7 +21,7 @@ const stocked = (...receipts: number[]) => stockedBook(f, ...receipts);
 describe("projection status", () => {
   it("before anything is applied: no last event, no lag, no dead letters", async () => {
     const ports: ViewPorts = { views: await freshViews("status") };
-    expect(await statusOf(ports, [inventoryView])).toEqual([{ projection: "inventory-view", version: 1, deadLetters: 0 }]);
+    expect(await statusOf(ports, [inventoryView])).toEqual([{ projection: "inventory-view", version: inventoryView.version, deadLetters: 0 }]);
   });
 
   it("names the newest event applied, when, the lag, and counts the dead letters", async () => {
@@ -40,7 +40,7 @@ describe("projection status", () => {
     expect(await statusOf(ports, [inventoryView, cartView], later)).toEqual([
       {
         projection: "inventory-view",
-        version: 1,
+        version: inventoryView.version,
         lastEvent: { eventId: newest.eventId, type: "StockReceived", streamId: newest.streamId, version: 1, occurredAt: newest.occurredAt, appliedAt: appliedAt.toISOString() },
         lagMs: 1500,
         sinceLastEventMs: 61_500,
