@@ -55,7 +55,8 @@ export const fieldErrors = (where: FieldError["in"], errors: t.Errors): FieldErr
     if (seen.has(id)) return [];
     seen.add(id);
     if (where === "body") return [{ in: where, pointer: `#/${path.map(escapePointer).join("/")}`, detail }];
-    return [{ in: where, parameter: path[0] ?? "(all)", detail }];
+    // The name as the client sent it (an unknown one included), bounded like everything echoed.
+    return [{ in: where, parameter: clip(path[0] ?? "(all)", 64), detail }];
   });
 };
 

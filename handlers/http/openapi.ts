@@ -37,7 +37,8 @@ const problemSchema: JsonSchema = {
         properties: {
           in: { enum: ["body", "query", "path", "header"] },
           pointer: { type: "string", maxLength: 4096, pattern: "^#(/[^/]*)*$", description: "A JSON Pointer (as a URI fragment) into the body." },
-          parameter: { type: "string", maxLength: 64, pattern: "^[A-Za-z0-9_()-]{1,64}$" },
+          // An unknown parameter is named as the client sent it, whatever its characters, clipped to 64.
+          parameter: { type: "string", maxLength: 64, pattern: "^[\\s\\S]{0,64}$", description: "The parameter's name as it was sent." },
           detail: prose(4096),
         },
       },

@@ -18,7 +18,7 @@ const Description = withSchema(t.refinement(t.string, (s) => s.length <= 10_000 
   type: "string",
   maxLength: 10_000,
   // What a pattern can say of the rule: no control characters but tabs and line breaks.
-  pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$",
+  pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$",
   description: "up to 10,000 characters; no control characters but tabs and line breaks, no bidirectional overrides",
 });
 

@@ -43,6 +43,10 @@ const bidiControl = /[\u202A-\u202E\u2066-\u2069]/;
 const controlInLine = /[\u0000-\u001F\u007F-\u009F]/;
 const controlInLines = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
+/** The characters `isReadable` refuses in a line, as a regular expression's class body (for the published schema). */
+const UNREADABLE = "\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069";
+const READABLE = `[^${UNREADABLE}]`;
+
 /** Readable text; `lines` lets tabs and line breaks through (a description), else none (a title). */
 export const isReadable = (s: string, lines = false): boolean =>
   !loneSurrogate.test(s) && !bidiControl.test(s) && !(lines ? controlInLines : controlInLine).test(s);
@@ -51,8 +55,9 @@ export const isReadable = (s: string, lines = false): boolean =>
 export const text = (name: string, maxLength: number) =>
   withSchema(
     t.refinement(t.string, (s) => s.trim().length > 0 && s.length <= maxLength && isReadable(s), name),
-    // A pattern, not just minLength: a title of spaces is as empty as no title.
-    { type: "string", minLength: 1, maxLength, pattern: "\\S" },
+    // A pattern, not just minLength: a title of spaces is as empty as no title; and what
+    // `isReadable` refuses: control characters and bidirectional overrides.
+    { type: "string", minLength: 1, maxLength, pattern: `^${READABLE}*[^\\s${UNREADABLE}]${READABLE}*$` },
   );
 
 /**
