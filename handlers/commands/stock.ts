@@ -36,8 +36,17 @@ export const readStockLevels = async (
 ): Promise<Either<StoredItemDecodeError, InventoryState>> => {
   const found = (await deps.store.readCounters([stockCounterKey(bookId)])).get(stockCounterKey(bookId));
   if (found !== undefined) return right(levelsOf(found));
+  const history = await fromHistory(deps, bookId);
+  return isLeft(history) ? history : right(levelsOf(history.right));
+};
+
+/** A counter's first values, from a book's inventory stream: until its counter was made, every stock event of the book was there. */
+const fromHistory = async (
+  deps: Pick<CommandDeps, "store" | "snapshots" | "snapshotEvery">,
+  bookId: string,
+): Promise<Either<StoredItemDecodeError, CounterValues>> => {
   const history = await load(deps, aggregates.inventory, bookId);
-  return isLeft(history) ? history : right(levelsOf({ available: history.right.state.onHand - history.right.state.reserved }));
+  return isLeft(history) ? history : right({ available: history.right.state.onHand - history.right.state.reserved });
 };
 
 /**
@@ -57,11 +66,9 @@ export const stockLevels = async (
       out.set(bookId, levelsOf(found));
       continue;
     }
-    const history = await load(deps, aggregates.inventory, bookId);
-    if (isLeft(history)) return history;
-    const { onHand, reserved } = history.right.state;
-    const first = { available: onHand - reserved };
-    if (await deps.store.createCounter(stockCounterKey(bookId), first)) out.set(bookId, levelsOf(first));
+    const first = await fromHistory(deps, bookId);
+    if (isLeft(first)) return first;
+    if (await deps.store.createCounter(stockCounterKey(bookId), first.right)) out.set(bookId, levelsOf(first.right));
     else out.set(bookId, levelsOf((await deps.store.readCounters([stockCounterKey(bookId)])).get(stockCounterKey(bookId))));
   }
   return right(out);

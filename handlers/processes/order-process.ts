@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { describeErrors, idOf, type StoredEvent } from "../../events/index.js";
@@ -100,8 +100,7 @@ export interface SweepResult {
 }
 
 const readCursor = async (views: ViewsPort): Promise<string | undefined> => {
-  const out = await views.client.send(new QueryCommand({ TableName: views.tableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": cursorKey.pk }, ConsistentRead: true }));
-  const item = out.Items?.[0];
+  const item = (await views.client.send(new GetCommand({ TableName: views.tableName, Key: cursorKey, ConsistentRead: true }))).Item;
   if (item === undefined) return undefined;
   const decoded = Cursor.decode(item);
   if (isLeft(decoded)) throw new Error(`the unpaid orders' cursor is malformed: ${describeErrors(decoded.left)}`);
