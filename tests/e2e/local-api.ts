@@ -3,6 +3,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { inspect } from "node:util";
 import { ulid } from "ulid";
 import { inject } from "vitest";
 import { localAuthConfig } from "../../local/auth-config.js";
@@ -26,6 +27,8 @@ export interface E2eApi {
   readonly url: string;
   readonly local: LocalApi;
   token(request: TokenRequest): Promise<string>;
+  /** The faults the API logged so far (the stack of every 500), for a failing assertion to show. */
+  faults(): string;
   /** A caller: every request carries its token. */
   as(user: string, groups?: readonly string[]): Promise<Client>;
   close(): Promise<void>;
@@ -65,6 +68,18 @@ const client = (base: string, sub: string, token: string): Client => {
   };
 };
 
+/** A silent logger that keeps what it was asked to log as an error: a 500's cause, which its answer never shows. */
+class FaultKeepingLogger extends Logger {
+  readonly faults: string[] = [];
+  constructor() {
+    super({ serviceName: "bookstore-e2e", logLevel: "SILENT" });
+  }
+  override error(...args: Parameters<Logger["error"]>): void {
+    const [, ...extra] = args;
+    this.faults.push(extra.map((x) => (x instanceof Error ? (x.stack ?? String(x)) : inspect(x, { depth: 4 }))).join(" "));
+  }
+}
+
 /**
  * `npm start`'s API, in process, on a free port: the real route table and runtime against the
  * test run's DynamoDB Local, with fresh tables and a user pool key of its own; the read models'
@@ -72,6 +87,7 @@ const client = (base: string, sub: string, token: string): Client => {
  */
 export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = {}): Promise<E2eApi> => {
   const dir = await mkdtemp(path.join(tmpdir(), "bookstore-e2e-"));
+  const logger = new FaultKeepingLogger();
   const auth = { ...localAuthConfig({}), keyDir: path.join(dir, "auth") };
   const local = await startLocalApi({
     dynamoDbEndpoint: inject("dynamoDbEndpoint"),
@@ -79,13 +95,14 @@ export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = 
     port: 0,
     readModels,
     auth,
-    logger: new Logger({ serviceName: "bookstore-e2e", logLevel: "SILENT" }),
+    logger,
   });
   const token = (request: TokenRequest) => mintToken(local.keys, auth, request);
   return {
     url: local.server.url,
     local,
     token,
+    faults: () => (logger.faults.length === 0 ? "no faults logged" : `${logger.faults.length} faults logged; the first:\n${logger.faults.slice(0, 2).join("\n")}`),
     as: async (user, groups = []) => client(local.server.url, subFor(user), await token({ user, groups })),
     close: async () => {
       await local.close();
