@@ -53,7 +53,7 @@ try {
     if (snapshot) {
       const loaded = await load({ ...base, snapshotEvery: 0 }, aggregates.inventory, bookId);
       if (isLeft(loaded)) throw new Error(loaded.left.reason);
-      const { schema, codec } = aggregates.inventory.snapshot;
+      const { schema, codec } = aggregates.inventory.snapshot!;
       await base.snapshots.write({ streamId: stream, version: loaded.right.version, schema, state: codec.encode(loaded.right.state) });
     }
     return bookId;

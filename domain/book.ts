@@ -1,11 +1,13 @@
 import * as t from "io-ts";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { absurd } from "fp-ts/lib/function.js";
-import { event, Id, Int, type EventOf } from "../events/index.js";
+import { event, Id, Int, type EventOf, streams } from "../events/index.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
 import { isBlank, isCurrency, isPositiveCents, normalizeIsbn13 } from "./validation.js";
+import { aggregateOf } from "./aggregate.js";
+import { decisionSlice } from "./slice.js";
 
 // Codecs check shape only; the rules (ISBN checksum, a real currency, a positive price) are the
 // decider's, so they hold for every caller and are tested as scenarios.
@@ -129,3 +131,13 @@ export const bookDecider: Decider<BookCommand, BookState, BookEvent, DomainError
   evolve,
   decide,
 };
+
+export const bookAggregate = aggregateOf<BookState>("book", streams.book, bookDecider);
+
+/** The catalogue's commands: each writes its book's stream. */
+export const bookSlice = decisionSlice({
+  codec: BookCommand,
+  types: ["AddBook", "ChangeBookDetails", "ChangeBookPrice", "DiscontinueBook"],
+  target: (c) => ({ aggregate: bookAggregate, id: c.bookId }),
+  decide: (c, s) => bookDecider.decide(c, s),
+});

@@ -1,11 +1,13 @@
 import * as t from "io-ts";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { absurd } from "fp-ts/lib/function.js";
-import { event, Id, Int, type EventOf } from "../events/index.js";
+import { event, Id, Int, type EventOf, streams } from "../events/index.js";
 import type { CatalogueContext } from "./book.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
+import { aggregateOf } from "./aggregate.js";
+import { decisionSlice } from "./slice.js";
 
 export const MAX_LINE_QUANTITY = 99;
 export const MAX_LINES = 50;
@@ -149,3 +151,23 @@ export const cartDecider: Decider<CartCommand, CartState, CartEvent, DomainError
   evolve,
   decide,
 };
+
+const CartSnapshot: t.Type<CartState, unknown, unknown> = t.readonly(
+  t.type({
+    lines: t.readonlyArray(
+      t.readonly(t.type({ bookId: t.string, title: t.string, quantity: t.number, unitPriceCents: t.number, currency: t.string })),
+    ),
+    lastOrderId: t.union([t.string, t.null]),
+  }),
+);
+
+export const cartAggregate = aggregateOf<CartState>("cart", streams.cart, cartDecider, { schema: "cart/1", codec: CartSnapshot });
+
+/** A customer's cart: each command writes the customer's cart stream; adding a line reads its book. */
+export const cartSlice = decisionSlice({
+  codec: CartCommand,
+  types: ["AddCartItem", "ChangeCartItemQuantity", "RemoveCartItem", "ClearCart"],
+  target: (c) => ({ aggregate: cartAggregate, id: c.customerId }),
+  needs: (c) => ({ books: c.type === "AddCartItem" ? [c.bookId] : [] }),
+  decide: (c, s, context) => cartDecider.decide(c, s, context),
+});

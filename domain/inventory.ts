@@ -2,11 +2,12 @@ import * as t from "io-ts";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { absurd } from "fp-ts/lib/function.js";
 import { Map as PersistentMap } from "immutable";
-import { event, Id, Int, type EventOf } from "../events/index.js";
+import { event, Id, Int, type EventOf, streams } from "../events/index.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
 import { isBlank } from "./validation.js";
+import { aggregateOf, persistentMap } from "./aggregate.js";
 
 export const ReceiveStock = strict({ type: t.literal("ReceiveStock"), bookId: Id, quantity: Int });
 export const ReserveStock = strict({ type: t.literal("ReserveStock"), bookId: Id, orderId: Id, quantity: Int });
@@ -133,3 +134,12 @@ export const inventoryDecider: Decider<InventoryCommand, InventoryState, Invento
   evolve,
   decide,
 };
+
+const InventorySnapshot: t.Type<InventoryState, unknown, unknown> = t.readonly(
+  t.type({ onHand: t.number, reserved: t.number, open: persistentMap(t.number) }),
+);
+
+export const inventoryAggregate = aggregateOf<InventoryState>("inventory", streams.inventory, inventoryDecider, {
+  schema: "inventory/2",
+  codec: InventorySnapshot,
+});

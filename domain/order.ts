@@ -1,11 +1,13 @@
 import * as t from "io-ts";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { absurd } from "fp-ts/lib/function.js";
-import { event, Id, Int, type EventOf, type OrderLine } from "../events/index.js";
+import { event, Id, Int, type EventOf, type OrderLine, streams } from "../events/index.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
 import { isBlank } from "./validation.js";
+import { aggregateOf } from "./aggregate.js";
+import { decisionSlice } from "./slice.js";
 
 /**
  * Internal: built by `decideCheckout` from the cart and the catalogue, never decoded from a
@@ -168,3 +170,14 @@ export const orderDecider: Decider<OrderCommand, OrderState, OrderEvent, DomainE
   evolve,
   decide,
 };
+
+export const orderAggregate = aggregateOf<OrderState>("order", streams.order, orderDecider);
+
+/** Fulfilment's steps: each writes the order's stream alone (cancelling also moves stock, so it is a slice of its own). */
+export const OrderFulfilmentCommand = t.union([ShipOrder, DeliverOrder]);
+export const orderFulfilmentSlice = decisionSlice({
+  codec: OrderFulfilmentCommand,
+  types: ["ShipOrder", "DeliverOrder"],
+  target: (c) => ({ aggregate: orderAggregate, id: c.orderId }),
+  decide: (c, s) => orderDecider.decide(c, s),
+});

@@ -1,11 +1,12 @@
 import * as t from "io-ts";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { absurd } from "fp-ts/lib/function.js";
-import { event, Id, Int, type EventOf } from "../events/index.js";
+import { event, Id, Int, type EventOf, streams } from "../events/index.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import type { ChargeOutcome } from "./payment-gateway.js";
 import { strict } from "./strict.js";
+import { aggregateOf } from "./aggregate.js";
 
 export const RequestPayment = strict({
   type: t.literal("RequestPayment"),
@@ -116,3 +117,5 @@ export const paymentDecider: Decider<PaymentCommand, PaymentState, PaymentEvent,
   evolve,
   decide,
 };
+
+export const paymentAggregate = aggregateOf<PaymentState>("payment", streams.payment, paymentDecider);

@@ -1,10 +1,12 @@
 import * as t from "io-ts";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
-import { event, Id, Int, type EventOf } from "../events/index.js";
+import { event, Id, Int, type EventOf, streams } from "../events/index.js";
 import type { CatalogueContext } from "./book.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
+import { aggregateOf, type Aggregate } from "./aggregate.js";
+import { decisionSlice } from "./slice.js";
 
 /**
  * Any signed-in customer may rate any book that exists, bought or not. Knowing who bought a
@@ -34,3 +36,15 @@ export const ratingDecider: Decider<RatingCommand, RatingState, RatingEvent, Dom
   evolve: (_s, e) => ({ stars: e.data.stars }),
   decide,
 };
+
+/** One customer's ratings, one stream per book: the aggregate depends on who rates. */
+export const ratingAggregate = (customerId: string): Aggregate<RatingState> =>
+  aggregateOf<RatingState>("rating", (bookId) => streams.rating(bookId, customerId), ratingDecider);
+
+export const ratingSlice = decisionSlice({
+  codec: RateBook,
+  types: ["RateBook"],
+  target: (c) => ({ aggregate: ratingAggregate(c.customerId), id: c.bookId }),
+  needs: (c) => ({ books: [c.bookId] }),
+  decide: (c, s, context) => ratingDecider.decide(c, s, context),
+});

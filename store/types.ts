@@ -98,6 +98,18 @@ export interface TransactionTooLarge {
 }
 export type AppendError = ConcurrencyError | TooManyItems | ItemTooLarge | TransactionTooLarge;
 
+/**
+ * How a caller should treat each of the store's refusals: someone else wrote first (try again),
+ * the change is too large to store, or a stored item no longer reads (a fault of ours).
+ */
+export const storeErrorKinds: Readonly<Record<AppendError["kind"] | StoredItemDecodeError["kind"], { readonly class: "concurrency" | "too-large" | "fault" }>> = {
+  ConcurrencyError: { class: "concurrency" },
+  TooManyItems: { class: "too-large" },
+  ItemTooLarge: { class: "too-large" },
+  TransactionTooLarge: { class: "too-large" },
+  StoredItemDecodeError: { class: "fault" },
+};
+
 export interface StoredItemDecodeError {
   readonly kind: "StoredItemDecodeError";
   readonly pk: string;

@@ -1,5 +1,5 @@
 import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
-import { decideCheckout } from "../../domain/checkout.js";
+import { Checkout, decideCheckout } from "../../domain/checkout.js";
 import { errors } from "../../domain/errors.js";
 import { paymentDecider } from "../../domain/payment.js";
 import { aggregates, type Aggregate } from "./aggregates.js";
@@ -7,6 +7,7 @@ import type { CommandDeps } from "./deps.js";
 import type { CommandError } from "./errors.js";
 import { load, loadAll, type Loaded } from "./load.js";
 import { change, type Change, type Plan } from "./run-command.js";
+import type { CommandSlice } from "./slice.js";
 import { stockCounterChanges, stockLevels } from "./stock.js";
 
 export interface CheckoutResult {
@@ -59,4 +60,17 @@ export const planCheckout = async (
     changes.push(change(fresh(aggregates.payment, orderId), requested.right));
   }
   return right({ changes, counters: stockCounterChanges(reservation), result: { orderId, totalCents, currency } });
+};
+
+/** Checkout: the order placed (one atomic append, above), then, with a card token, its payment. */
+export const checkoutSlice: CommandSlice<Checkout> = {
+  codec: Checkout,
+  types: ["Checkout"],
+  handle: async ({ deps, runner, flow }, command, meta) => {
+    const placed = await runner.run(meta, () => planCheckout(deps, command));
+    if (isLeft(placed)) return placed;
+    // The order exists from here on: whatever befalls its payment, the answer is that order.
+    const status = await flow.finishCheckout(placed.right.result.orderId, command.paymentToken, meta);
+    return right({ ...placed.right, result: { ...placed.right.result, status } });
+  },
 };

@@ -1,5 +1,5 @@
-import type { DomainError } from "../../domain/errors.js";
-import type { AppendError, StoredItemDecodeError } from "../../store/index.js";
+import { domainErrorKinds, type DomainError } from "../../domain/errors.js";
+import { storeErrorKinds, type AppendError, type StoredItemDecodeError } from "../../store/index.js";
 
 export interface IdempotencyKeyReused {
   readonly kind: "IdempotencyKeyReused";
@@ -7,5 +7,18 @@ export interface IdempotencyKeyReused {
   readonly message: string;
 }
 
-/** What a command can answer instead of success; HTTP maps each `kind` in one place. */
+/** What a command can answer instead of success. */
 export type CommandError = DomainError | AppendError | StoredItemDecodeError | IdempotencyKeyReused;
+
+/**
+ * How a caller should treat every kind a command can answer with: each layer declares its own
+ * kinds where it defines them (`Record`s over their unions, so a kind without a class fails to
+ * compile there), and HTTP derives a status from the class alone.
+ */
+export const commandErrorKinds = {
+  ...domainErrorKinds,
+  ...storeErrorKinds,
+  IdempotencyKeyReused: { class: "idempotency-mismatch" },
+} as const satisfies Record<CommandError["kind"], { readonly class: string; readonly field?: string }>;
+
+export type CommandErrorClass = (typeof commandErrorKinds)[CommandError["kind"]]["class"];

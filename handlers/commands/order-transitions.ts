@@ -1,6 +1,7 @@
+import type * as t from "io-ts";
 import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
 import { errors } from "../../domain/errors.js";
-import { orderDecider, type Actor, type OrderEvent, type OrderState } from "../../domain/order.js";
+import { CancelOrder, orderDecider, type Actor, type OrderEvent, type OrderState } from "../../domain/order.js";
 import { decideCancellation, decidePaymentResult } from "../../domain/order-process.js";
 import { paymentDecider, type Payment } from "../../domain/payment.js";
 import type { ChargeOutcome } from "../../domain/payment-gateway.js";
@@ -10,6 +11,7 @@ import type { CommandDeps } from "./deps.js";
 import type { CommandError } from "./errors.js";
 import { type Loaded, load } from "./load.js";
 import { change, type Plan } from "./run-command.js";
+import type { CommandSlice } from "./slice.js";
 import { stockCounterChanges } from "./stock.js";
 
 export interface OrderStatusResult {
@@ -31,6 +33,19 @@ export const planCancellation = async (
   const order = await load(deps, aggregates.order, orderId);
   if (isLeft(order)) return order;
   return orderOnly(order.right, orderId, decideCancellation(order.right.state, orderId, actor, reason));
+};
+
+/** Cancelling: the order's stream, then its stock back (and its payment, if it was paid) at once; the order process makes sure of it. */
+export const cancellationSlice: CommandSlice<t.TypeOf<typeof CancelOrder>> = {
+  codec: CancelOrder,
+  types: ["CancelOrder"],
+  handle: async ({ deps, runner, flow }, command, meta) => {
+    const cancelled = await runner.run(meta, () =>
+      planCancellation(deps, { orderId: command.orderId, actor: command.actor, ...(command.reason === undefined ? {} : { reason: command.reason }) }),
+    );
+    if (!isLeft(cancelled)) await flow.settleSoon(command.orderId, meta);
+    return cancelled;
+  },
 };
 
 /** Cancels an order still unpaid at the end of its hold; nothing for any other order. */

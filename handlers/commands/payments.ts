@@ -1,16 +1,20 @@
 import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { errors } from "../../domain/errors.js";
 import { holdEndsAt } from "../../domain/order.js";
 import { refundDue } from "../../domain/order-process.js";
 import type { ChargeOutcome } from "../../domain/payment-gateway.js";
 import { paymentDecider } from "../../domain/payment.js";
+import { strict } from "../../domain/strict.js";
+import { Id, Int } from "../../events/index.js";
 import { aggregates } from "./aggregates.js";
 import type { CommandDeps, CommandMeta } from "./deps.js";
 import type { CommandError } from "./errors.js";
 import { load } from "./load.js";
 import { pendingCharge, planChargeOutcome, planExpiry, planRefundRecord, planStockSettlement } from "./order-transitions.js";
 import { change, type Runner } from "./run-command.js";
+import type { CommandSlice, SliceAnswer } from "./slice.js";
 
 /**
  * What happens to an order after checkout: charging it, recording the processor's answer,
@@ -29,6 +33,11 @@ export interface OrderFlow {
   settleOrder(orderId: string, meta: CommandMeta): Promise<Either<CommandError, string>>;
   /** Reconciles a payment left `requested`, ends an order unpaid past its hold, and settles it. */
   reviewUnpaid(orderId: string, holdSeconds: number, reconcileAfterSeconds: number, meta: CommandMeta): Promise<Either<CommandError, string>>;
+  /**
+   * The status a checkout answers, once its order is placed: with a token, the payment settled;
+   * without one, or if settling fails, the order as it stands. Never an error: the order exists.
+   */
+  finishCheckout(orderId: string, token: string | undefined, meta: CommandMeta): Promise<string>;
   /** The order's status now, or `unknown`. */
   statusOf(orderId: string): Promise<string>;
 }
@@ -146,5 +155,70 @@ export const createOrderFlow = (deps: CommandDeps, runner: Runner): OrderFlow =>
     return settleOrder(orderId, meta);
   };
 
-  return { settlePayment, pay, settleSoon, settleOrder, reviewUnpaid, statusOf };
+  /**
+   * A retry of the checkout with the same key settles what the first left requested, under the
+   * same processor key; whatever is left unsettled, the sweep of unpaid orders reconciles or ends.
+   */
+  const finishCheckout = async (orderId: string, token: string | undefined, meta: CommandMeta): Promise<string> => {
+    if (token !== undefined) {
+      try {
+        const settled = await settlePayment(orderId, token, meta);
+        if (!isLeft(settled)) return settled.right;
+        deps.onDeferred?.(settled.left);
+      } catch (e) {
+        deps.onDeferred?.(e);
+      }
+    }
+    try {
+      return await statusOf(orderId);
+    } catch (e) {
+      deps.onDeferred?.(e);
+      return "placed";
+    }
+  };
+
+  return { settlePayment, pay, settleSoon, settleOrder, reviewUnpaid, finishCheckout, statusOf };
+};
+
+/** Pays a placed, unpaid order of the customer's own (a checkout without a token, or one whose charge did not go through). */
+export const PayOrder = strict({ type: t.literal("PayOrder"), orderId: Id, customerId: Id, paymentToken: t.string });
+export type PayOrder = t.TypeOf<typeof PayOrder>;
+
+/**
+ * Internal, run after every change of an order (by the request that made it, then by the order
+ * process from the stream): commits, releases or returns its stock as its state says, and pays
+ * back a capture for a cancelled order. Safe to run any number of times.
+ */
+export const SettleOrder = strict({ type: t.literal("SettleOrder"), orderId: Id });
+export type SettleOrder = t.TypeOf<typeof SettleOrder>;
+
+/**
+ * Internal, from the sweep of unpaid orders: a payment still `requested` after
+ * `reconcileAfterSeconds` is settled by asking the processor what became of it (under the same
+ * idempotency key, which never charges twice); an order still unpaid after `holdSeconds` is
+ * cancelled, which gives its stock back.
+ */
+export const ReviewUnpaidOrder = strict({ type: t.literal("ReviewUnpaidOrder"), orderId: Id, holdSeconds: Int, reconcileAfterSeconds: Int });
+export type ReviewUnpaidOrder = t.TypeOf<typeof ReviewUnpaidOrder>;
+
+/** A flow step answers the order and its status; it has no stream of its own to name. */
+const answered = (orderId: string, status: Either<CommandError, string>): SliceAnswer =>
+  isLeft(status) ? status : right({ result: { orderId, status: status.right }, versions: {}, duplicate: false });
+
+export const payOrderSlice: CommandSlice<PayOrder> = {
+  codec: PayOrder,
+  types: ["PayOrder"],
+  handle: async ({ flow }, c, meta) => answered(c.orderId, await flow.pay(c.orderId, c.customerId, c.paymentToken, meta)),
+};
+
+export const settleOrderSlice: CommandSlice<SettleOrder> = {
+  codec: SettleOrder,
+  types: ["SettleOrder"],
+  handle: async ({ flow }, c, meta) => answered(c.orderId, await flow.settleOrder(c.orderId, meta)),
+};
+
+export const reviewUnpaidOrderSlice: CommandSlice<ReviewUnpaidOrder> = {
+  codec: ReviewUnpaidOrder,
+  types: ["ReviewUnpaidOrder"],
+  handle: async ({ flow }, c, meta) => answered(c.orderId, await flow.reviewUnpaid(c.orderId, c.holdSeconds, c.reconcileAfterSeconds, meta)),
 };

@@ -1,11 +1,15 @@
-import { type Either, isLeft, right } from "fp-ts/lib/Either.js";
+import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
 import { Map as PersistentMap } from "immutable";
-import type { InventoryState } from "../../domain/inventory.js";
+import { errors } from "../../domain/errors.js";
+import { AdjustStock, inventoryDecider, ReceiveStock, type InventoryState } from "../../domain/inventory.js";
 import { type DomainEvent, stockMovement } from "../../events/index.js";
 import type { CounterChange, CounterValues, StoredItemDecodeError } from "../../store/index.js";
 import { aggregates } from "./aggregates.js";
 import type { CommandDeps } from "./deps.js";
 import { load } from "./load.js";
+import { change } from "./run-command.js";
+import type { CommandSlice, StreamResult } from "./slice.js";
 
 /**
  * A book's stock counter: one item (`stock#<bookId>`) holding `available`, the copies not
@@ -101,4 +105,32 @@ export const stockCounterChanges = (events: readonly DomainEvent[]): CounterChan
       add: { available },
       ...(available < 0 ? { atLeast: { available: -available } } : {}),
     }));
+};
+
+const StockCommand = t.union([ReceiveStock, AdjustStock]);
+
+/**
+ * Stock received or written down, for a book the catalogue knows: the book's inventory stream
+ * and its stock counter, in one transaction. The stream's own fold is no longer the whole stock
+ * (reservations live with their orders): the counter is what the decider reads.
+ */
+export const stockSlice: CommandSlice<t.TypeOf<typeof StockCommand>> = {
+  codec: StockCommand,
+  types: ["ReceiveStock", "AdjustStock"],
+  handle: ({ deps, runner }, command, meta) =>
+    runner.run(meta, async () => {
+      const book = await load(deps, aggregates.book, command.bookId);
+      if (isLeft(book)) return book;
+      if (book.right.state === null) return left(errors.bookNotFound(command.bookId));
+      const [stream, levels] = await Promise.all([load(deps, aggregates.inventory, command.bookId), stockLevels(deps, [command.bookId])]);
+      if (isLeft(stream)) return stream;
+      if (isLeft(levels)) return levels;
+      const events = inventoryDecider.decide(command, levels.right.get(command.bookId)!);
+      if (isLeft(events)) return events;
+      return right({
+        changes: [change(stream.right, events.right)],
+        counters: stockCounterChanges(events.right),
+        result: { streamId: stream.right.streamId, version: stream.right.version + events.right.length } satisfies StreamResult,
+      });
+    }),
 };

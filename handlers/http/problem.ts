@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import type { CommandError } from "../commands/errors.js";
+import { commandErrorKinds, type CommandErrorClass } from "../commands/errors.js";
 import type { Failure } from "./result.js";
 
 /** One failing input, after RFC 9457's own example (`pointer` into the body, or a `parameter`). */
@@ -59,68 +59,17 @@ export interface KindedError {
   readonly message?: string;
 }
 
-type Class = "invalid" | "limit" | "not-found" | "idempotency-mismatch" | "concurrency" | "too-large" | "business-rule" | "fault";
-
-/**
- * Every kind a command can answer with, and its class. A `Record` over the union, so a new
- * domain or store error fails to compile until it is given a status here.
- */
-const classes: Record<CommandError["kind"], Class> = {
-  InvalidIsbn: "invalid",
-  InvalidPrice: "invalid",
-  UnknownCurrency: "invalid",
-  MissingTitle: "invalid",
-  MissingAuthors: "invalid",
-  InvalidQuantity: "invalid",
-  InvalidAdjustment: "invalid",
-  MissingReason: "invalid",
-  InvalidStars: "invalid",
-  TotalTooLarge: "limit",
-  BookNotFound: "not-found",
-  CartItemNotFound: "not-found",
-  OrderNotFound: "not-found",
-  ReservationNotFound: "not-found",
-  PaymentNotRequested: "not-found",
-  BookAlreadyExists: "business-rule",
-  BookDiscontinued: "business-rule",
-  CartFull: "business-rule",
-  CurrencyMismatch: "business-rule",
-  EmptyCart: "business-rule",
-  BooksUnavailable: "business-rule",
-  InsufficientStock: "business-rule",
-  ReservationConflict: "business-rule",
-  StockBelowReserved: "business-rule",
-  OrderAlreadyExists: "business-rule",
-  IllegalOrderTransition: "business-rule",
-  PaymentAmountMismatch: "business-rule",
-  PaymentSettled: "business-rule",
-  ConcurrencyError: "concurrency",
-  TooManyItems: "too-large",
-  ItemTooLarge: "too-large",
-  TransactionTooLarge: "too-large",
-  StoredItemDecodeError: "fault",
-  IdempotencyKeyReused: "idempotency-mismatch",
-};
+type Class = CommandErrorClass;
 
 /** Kinds outside the command union (other handlers' own refusals) follow the naming convention. */
-const classOf = (kind: string): Class => {
-  const known = (classes as Record<string, Class | undefined>)[kind];
+const infoOf = (kind: string): { readonly class: Class; readonly field?: string } => {
+  const known = (commandErrorKinds as Record<string, { readonly class: Class; readonly field?: string } | undefined>)[kind];
   if (known !== undefined) return known;
-  if (/NotFound$|NotYours$/.test(kind)) return "not-found";
-  if (/^Idempotency/.test(kind)) return "idempotency-mismatch";
-  return "business-rule";
+  if (/NotFound$|NotYours$/.test(kind)) return { class: "not-found" };
+  if (/^Idempotency/.test(kind)) return { class: "idempotency-mismatch" };
+  return { class: "conflict" };
 };
-
-/** The request field a value-rule refusal is about, so it reads like a failing codec. */
-const fieldOf: Record<string, string> = {
-  InvalidIsbn: "isbn",
-  InvalidPrice: "priceCents",
-  UnknownCurrency: "currency",
-  MissingTitle: "title",
-  MissingAuthors: "authors",
-  InvalidQuantity: "quantity",
-  InvalidStars: "stars",
-};
+const classOf = (kind: string): Class => infoOf(kind).class;
 
 const statuses: Record<Class, number> = {
   invalid: 400,
@@ -129,7 +78,7 @@ const statuses: Record<Class, number> = {
   "idempotency-mismatch": 422,
   concurrency: 409,
   "too-large": 413,
-  "business-rule": 409,
+  conflict: 409,
   fault: 500,
 };
 
@@ -143,7 +92,7 @@ export const problemForError = (error: KindedError): Failure => {
   const { kind, message, ...details } = error;
   switch (classOf(kind)) {
     case "invalid": {
-      const field = fieldOf[kind];
+      const field = infoOf(kind).field;
       const errors: FieldError[] = field === undefined ? [] : [{ in: "body", pointer: `#/${field}`, detail: message ?? kind }];
       return problem(400, message ?? kind, { type: problemTypes.validation, title: "Invalid request", kind, ...(errors.length > 0 ? { errors } : {}) });
     }
@@ -169,7 +118,7 @@ export const problemForError = (error: KindedError): Failure => {
     case "fault":
       // What the store could not read says nothing a client can act on; the log has it.
       return problem(500, "Something went wrong on our side.");
-    case "business-rule":
+    case "conflict":
       return problem(409, message ?? kind, { type: problemTypes.businessRule, title: kind, kind, ...details });
   }
 };

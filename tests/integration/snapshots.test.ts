@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { InventoryState } from "../../domain/inventory.js";
 import { streams } from "../../events/index.js";
 import { aggregates, type Aggregate } from "../../handlers/commands/aggregates.js";
-import type { Command } from "../../handlers/commands/commands.js";
+import type { Command } from "../../handlers/commands/slices.js";
 import { load } from "../../handlers/commands/load.js";
 import { addBook, asAdmin, asCustomer, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { errorClass, errors, type DomainError } from "../../domain/errors.js";
+import { domainErrorKinds, errors, type DomainError, type ErrorClass } from "../../domain/errors.js";
 
 // The HTTP layer turns these classes into 400, 404, 409 and 422; moving a kind between them changes the API.
-const expected: [DomainError, ReturnType<typeof errorClass>][] = [
+const expected: [DomainError, ErrorClass][] = [
   [errors.invalidIsbn("1"), "invalid"],
   [errors.invalidPrice(0), "invalid"],
   [errors.unknownCurrency("XYZ"), "invalid"],
@@ -35,7 +35,7 @@ const expected: [DomainError, ReturnType<typeof errorClass>][] = [
 
 describe("domain errors", () => {
   it.each(expected.map(([error, cls]) => [error.kind, cls, error] as const))("%s is %s", (_kind, cls, error) => {
-    expect(errorClass(error)).toBe(cls);
+    expect(domainErrorKinds[error.kind].class).toBe(cls);
   });
 
   it("every constructor is in the table above", () => {

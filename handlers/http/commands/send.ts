@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { isLeft } from "fp-ts/lib/Either.js";
-import type { Command } from "../../commands/commands.js";
+import type { Command } from "../../commands/slices.js";
 import type { CommandMeta } from "../../commands/deps.js";
 import type { CommandResult } from "../../commands/handle.js";
 import type { CommandOutcome } from "../../commands/run-command.js";
