@@ -1,10 +1,10 @@
 import { streams } from "../../../events/index.js";
 import { AddBookBody, BookAddedResponse, ChangeBookDetailsBody, ChangePriceBody } from "../codecs/books.js";
 import { BookIdPath, CommandAccepted, NoPath, NoQuery } from "../codecs/common.js";
-import { created, ok } from "../result.js";
+import { created } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { send, versionOf } from "./send.js";
+import { send, sendForVersion, versionOf } from "./send.js";
 
 const tags = ["catalogue"];
 const book = { path: BookIdPath, query: NoQuery };
@@ -42,8 +42,7 @@ export const bookCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     problems: [409],
     handler: async (input) => {
       const { bookId } = input.path;
-      const sent = await send(runtime(), "changeBookDetails", input, { type: "ChangeBookDetails", bookId, ...input.body });
-      return sent.ok ? ok({ version: versionOf(sent.outcome, streams.book(bookId)) }) : sent.failure;
+      return sendForVersion(runtime(), "changeBookDetails", input, { type: "ChangeBookDetails", bookId, ...input.body }, streams.book(bookId));
     },
   }),
   defineRoute({
@@ -58,8 +57,7 @@ export const bookCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     problems: [409],
     handler: async (input) => {
       const { bookId } = input.path;
-      const sent = await send(runtime(), "changeBookPrice", input, { type: "ChangeBookPrice", bookId, ...input.body });
-      return sent.ok ? ok({ version: versionOf(sent.outcome, streams.book(bookId)) }) : sent.failure;
+      return sendForVersion(runtime(), "changeBookPrice", input, { type: "ChangeBookPrice", bookId, ...input.body }, streams.book(bookId));
     },
   }),
   defineRoute({
@@ -74,8 +72,7 @@ export const bookCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     problems: [409, 422],
     handler: async (input) => {
       const { bookId } = input.path;
-      const sent = await send(runtime(), "discontinueBook", input, { type: "DiscontinueBook", bookId });
-      return sent.ok ? ok({ version: versionOf(sent.outcome, streams.book(bookId)) }) : sent.failure;
+      return sendForVersion(runtime(), "discontinueBook", input, { type: "DiscontinueBook", bookId }, streams.book(bookId));
     },
   }),
 ];

@@ -1,10 +1,9 @@
 import { streams } from "../../../events/index.js";
 import { AddCartItemBody, ChangeCartItemBody } from "../codecs/cart.js";
 import { BookIdPath, CommandAccepted, NoPath, NoQuery } from "../codecs/common.js";
-import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { callerOf, send, versionOf } from "./send.js";
+import { callerOf, sendForVersion } from "./send.js";
 
 const tags = ["cart"];
 
@@ -22,8 +21,7 @@ export const cartCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     problems: [404, 409, 422],
     handler: async (input) => {
       const customerId = callerOf(input).sub;
-      const sent = await send(runtime(), "addCartItem", input, { type: "AddCartItem", customerId, ...input.body });
-      return sent.ok ? ok({ version: versionOf(sent.outcome, streams.cart(customerId)) }) : sent.failure;
+      return sendForVersion(runtime(), "addCartItem", input, { type: "AddCartItem", customerId, ...input.body }, streams.cart(customerId));
     },
   }),
   defineRoute({
@@ -39,8 +37,7 @@ export const cartCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     handler: async (input) => {
       const customerId = callerOf(input).sub;
       const command = { type: "ChangeCartItemQuantity" as const, customerId, bookId: input.path.bookId, quantity: input.body.quantity };
-      const sent = await send(runtime(), "changeCartItem", input, command);
-      return sent.ok ? ok({ version: versionOf(sent.outcome, streams.cart(customerId)) }) : sent.failure;
+      return sendForVersion(runtime(), "changeCartItem", input, command, streams.cart(customerId));
     },
   }),
   defineRoute({
@@ -55,8 +52,7 @@ export const cartCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     problems: [409],
     handler: async (input) => {
       const customerId = callerOf(input).sub;
-      const sent = await send(runtime(), "removeCartItem", input, { type: "RemoveCartItem", customerId, bookId: input.path.bookId });
-      return sent.ok ? ok({ version: versionOf(sent.outcome, streams.cart(customerId)) }) : sent.failure;
+      return sendForVersion(runtime(), "removeCartItem", input, { type: "RemoveCartItem", customerId, bookId: input.path.bookId }, streams.cart(customerId));
     },
   }),
 ];

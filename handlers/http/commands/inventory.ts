@@ -1,10 +1,9 @@
 import { streams } from "../../../events/index.js";
 import { BookIdPath, CommandAccepted, NoQuery } from "../codecs/common.js";
 import { ReceiveStockBody } from "../codecs/inventory.js";
-import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { send, versionOf } from "./send.js";
+import { sendForVersion } from "./send.js";
 
 export const receiveStockRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
@@ -19,7 +18,6 @@ export const receiveStockRoute = (runtime: () => Runtime): AnyRoute =>
     problems: [409, 422],
     handler: async (input) => {
       const { bookId } = input.path;
-      const sent = await send(runtime(), "receiveStock", input, { type: "ReceiveStock", bookId, quantity: input.body.quantity });
-      return sent.ok ? ok({ version: versionOf(sent.outcome, streams.inventory(bookId)) }) : sent.failure;
+      return sendForVersion(runtime(), "receiveStock", input, { type: "ReceiveStock", bookId, quantity: input.body.quantity }, streams.inventory(bookId));
     },
   });

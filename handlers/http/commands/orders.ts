@@ -4,7 +4,7 @@ import { OrderIdPath, OrderPaymentBody, OrderPaymentResponse, OrderStatus } from
 import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { callerOf, send, versionOf } from "./send.js";
+import { callerOf, send, sendForVersion } from "./send.js";
 
 /** A customer may cancel only their own orders (another's answers 404, as if it did not exist); an admin any. */
 export const cancelOrderRoute = (runtime: () => Runtime): AnyRoute =>
@@ -24,8 +24,7 @@ export const cancelOrderRoute = (runtime: () => Runtime): AnyRoute =>
       const actor = claims.groups.includes("admin")
         ? { role: "admin" as const, adminId: claims.sub }
         : { role: "customer" as const, customerId: claims.sub };
-      const sent = await send(runtime(), "cancelOrder", input, { type: "CancelOrder", orderId, actor });
-      return sent.ok ? ok({ version: versionOf(sent.outcome, streams.order(orderId)) }) : sent.failure;
+      return sendForVersion(runtime(), "cancelOrder", input, { type: "CancelOrder", orderId, actor }, streams.order(orderId));
     },
   });
 

@@ -1,10 +1,9 @@
 import { streams } from "../../../events/index.js";
 import { BookIdPath, CommandAccepted, NoQuery } from "../codecs/common.js";
 import { RateBookBody } from "../codecs/ratings.js";
-import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { callerOf, send, versionOf } from "./send.js";
+import { callerOf, sendForVersion } from "./send.js";
 
 export const rateBookRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
@@ -20,7 +19,6 @@ export const rateBookRoute = (runtime: () => Runtime): AnyRoute =>
     handler: async (input) => {
       const customerId = callerOf(input).sub;
       const { bookId } = input.path;
-      const sent = await send(runtime(), "rateBook", input, { type: "RateBook", bookId, customerId, stars: input.body.stars });
-      return sent.ok ? ok({ version: versionOf(sent.outcome, streams.rating(bookId, customerId)) }) : sent.failure;
+      return sendForVersion(runtime(), "rateBook", input, { type: "RateBook", bookId, customerId, stars: input.body.stars }, streams.rating(bookId, customerId));
     },
   });

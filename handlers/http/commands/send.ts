@@ -5,7 +5,7 @@ import type { CommandMeta } from "../../commands/deps.js";
 import type { CommandResult } from "../../commands/handle.js";
 import type { CommandOutcome } from "../../commands/run-command.js";
 import { problemForError } from "../problem.js";
-import type { Failure } from "../result.js";
+import { type Failure, ok, type Success } from "../result.js";
 import type { Claims, RouteInput } from "../route.js";
 import type { Runtime } from "../runtime.js";
 
@@ -68,4 +68,16 @@ export const versionOf = (outcome: CommandOutcome<unknown>, streamId: string): n
   const version = outcome.versions[streamId];
   if (version === undefined) throw new Error(`the command wrote no version of ${streamId}`);
   return version;
+};
+
+/** Runs a command that writes one stream and answers the version it left that stream at. */
+export const sendForVersion = async (
+  runtime: Runtime,
+  operation: string,
+  input: RouteInput<unknown, unknown, unknown>,
+  command: Command,
+  streamId: string,
+): Promise<Success<{ version: number }> | Failure> => {
+  const sent = await send(runtime, operation, input, command);
+  return sent.ok ? ok({ version: versionOf(sent.outcome, streamId) }) : sent.failure;
 };
