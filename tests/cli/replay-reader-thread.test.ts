@@ -1,4 +1,4 @@
-import { afterAll, inject, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout } from "node:timers/promises";
 import { readInThisThread, type ReplayBatch, type ReplayRead, type ReplayReader } from "../../cli/replay-batches.js";
 import { readInReaderThread, type ReaderThreadOptions, type ReaderThreadReader } from "../../cli/replay-reader-thread.js";
@@ -6,6 +6,7 @@ import { eventTypes } from "../../events/index.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
 import { collect } from "../support/event-store-fixture.js";
 import { runWorkload } from "../support/workload.js";
+import { dynamoDbEndpoint } from "../support/servers.js";
 
 let f: CommandsFixture;
 let ids: string[];
@@ -24,7 +25,7 @@ afterAll(async () => {
   await Promise.all(readers.map((r) => r.close()));
 });
 const readerThread = (eventsTable = f.names.events, options: ReaderThreadOptions = {}) => {
-  const reader = readInReaderThread({ dynamoDbEndpoint: inject("dynamoDbEndpoint"), eventsTable }, options);
+  const reader = readInReaderThread({ dynamoDbEndpoint: dynamoDbEndpoint(), eventsTable }, options);
   readers.push(reader);
   return reader;
 };

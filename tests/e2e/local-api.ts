@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
 import { ulid } from "ulid";
-import { inject } from "vitest";
 import { localAuthConfig } from "../../local/auth-config.js";
 import { type LocalApi, startLocalApi } from "../../local/api.js";
 import type { ReadModelConfig } from "../../handlers/http/read-models.js";
 import { mintToken, subFor, type TokenRequest } from "../../local/tokens.js";
 import { tableNames } from "../../store/index.js";
+import { dynamoDbEndpoint } from "../support/servers.js";
 
 /** A JSON response body in a test, read as loosely as the assertions that check it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -90,7 +90,7 @@ export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = 
   const logger = new FaultKeepingLogger();
   const auth = { ...localAuthConfig({}), keyDir: path.join(dir, "auth") };
   const local = await startLocalApi({
-    dynamoDbEndpoint: inject("dynamoDbEndpoint"),
+    dynamoDbEndpoint: dynamoDbEndpoint(),
     tables: tableNames(`${prefix}-${ulid().toLowerCase()}`),
     port: 0,
     readModels,

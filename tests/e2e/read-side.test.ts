@@ -2,6 +2,7 @@ import { ulid } from "ulid";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { type ReadSide, startReadSide } from "../../local/read-side.js";
 import { type Client, type E2eApi, newBook, startE2eApi, stockedBook } from "./local-api.js";
+import { dynamoDbEndpoint } from "../support/servers.js";
 
 /** How long a read model may take to show a write here; generous, the machine is shared. */
 const VISIBLE_WITHIN = { timeout: 30_000, interval: 100 };
@@ -29,7 +30,7 @@ beforeAll(async () => {
     openSearchUrl: inject("openSearchUrl"),
     searchIndex,
   });
-  readSide = await startReadSide({ runtime: api.local.runtime, dynamoDbEndpoint: inject("dynamoDbEndpoint"), idleDelayMs: 50 });
+  readSide = await startReadSide({ runtime: api.local.runtime, dynamoDbEndpoint: dynamoDbEndpoint(), idleDelayMs: 50 });
   admin = await api.as("root", ["admin"]);
 }, 60_000);
 afterAll(async () => {
@@ -160,7 +161,7 @@ describe("without search", () => {
   it("GET /books answers 503 problem+json; the other queries still answer", async () => {
     const bare = await startE2eApi("e2e-nosearch", { redisUrl: inject("redisUrl"), redisPrefix: `e2e-${ulid()}:` });
     try {
-      const noSearch = await startReadSide({ runtime: bare.local.runtime, dynamoDbEndpoint: inject("dynamoDbEndpoint") });
+      const noSearch = await startReadSide({ runtime: bare.local.runtime, dynamoDbEndpoint: dynamoDbEndpoint() });
       await noSearch.stop();
       expect(noSearch.projections).not.toContain("book-search");
       const hal = await bare.as("hal");

@@ -3,10 +3,11 @@ import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import { localAwsConfig } from "../../local/dynamodb-local.js";
+import { dynamoDbEndpoint } from "../support/servers.js";
 
 describe("local servers answer", () => {
   it("DynamoDB Local lists tables", async () => {
-    const client = new DynamoDBClient(localAwsConfig(inject("dynamoDbEndpoint")));
+    const client = new DynamoDBClient(localAwsConfig(dynamoDbEndpoint()));
     const out = await client.send(new ListTablesCommand({}));
     expect(Array.isArray(out.TableNames)).toBe(true);
     client.destroy();

@@ -1,12 +1,13 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ulid } from "ulid";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { localAwsConfig } from "../../local/dynamodb-local.js";
 import { createTables, tableNames } from "../../store/tables.js";
+import { dynamoDbEndpoint } from "../support/servers.js";
 
 describe("createTables", () => {
   it("creates the events and views tables as the design lays them out, and may run again", async () => {
-    const client = new DynamoDBClient(localAwsConfig(inject("dynamoDbEndpoint")));
+    const client = new DynamoDBClient(localAwsConfig(dynamoDbEndpoint()));
     const names = tableNames(`tables-${ulid().toLowerCase()}`);
     await createTables(client, names);
     await createTables(client, names);

@@ -4,6 +4,7 @@ import { streams } from "../../events/index.js";
 import { getInventory, projections } from "../../projections/index.js";
 import { addBook, asAdmin, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
 import { documentClient, eventsOf, streamEvent } from "../support/projections-fixture.js";
+import { dynamoDbEndpoint } from "../support/servers.js";
 
 type Entry = { handler?: unknown };
 const entryOf = (name: string): Promise<Entry> => import(`../../handlers/stream/${name}.ts`) as Promise<Entry>;
@@ -14,7 +15,7 @@ beforeAll(async () => {
   // The plain variables SST sets on each projector (the bus is never called with an empty batch).
   Object.assign(process.env, {
     VIEWS_TABLE: f.names.views,
-    DYNAMODB_ENDPOINT: inject("dynamoDbEndpoint"),
+    DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
     REDIS_URL: inject("redisUrl"),
     OPENSEARCH_URL: inject("openSearchUrl"),
     OPENSEARCH_INDEX: `entries-${ulid().toLowerCase()}`,

@@ -7,6 +7,21 @@ import type { Reporter, TestModule } from "vitest/node";
 // With TEST_SUMMARY_FILE set, the line is also appended there, so that a script running more
 // steps after the tests (CI fuzzes the API) can repeat it last.
 export default class ClosingLineReporter implements Reporter {
+  /** Per test project, when its first file started and its last one ended (files overlap across workers). */
+  private readonly spans = new Map<string, { start: number; end: number }>();
+
+  onTestModuleStart(testModule: TestModule): void {
+    const name = testModule.project.name;
+    const span = this.spans.get(name);
+    const now = performance.now();
+    this.spans.set(name, { start: Math.min(span?.start ?? now, now), end: span?.end ?? now });
+  }
+
+  onTestModuleEnd(testModule: TestModule): void {
+    const span = this.spans.get(testModule.project.name);
+    if (span !== undefined) span.end = Math.max(span.end, performance.now());
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     let passed = 0;
     let failed = unhandledErrors.length;
@@ -21,7 +36,8 @@ export default class ClosingLineReporter implements Reporter {
       }
     }
     const line = `Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`;
-    process.stdout.write(`\n${line}\n`);
+    const times = [...this.spans].map(([name, { start, end }]) => `${name} ${((end - start) / 1000).toFixed(1)} s`).join(", ");
+    process.stdout.write(`\nWall time per test project: ${times}\n${line}\n`);
     const file = process.env["TEST_SUMMARY_FILE"];
     if (file !== undefined && file !== "") appendFileSync(file, `${line}\n`);
   }

@@ -1,11 +1,11 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { inject } from "vitest";
 import { ulid } from "ulid";
 import { localAwsConfig } from "../../local/dynamodb-local.js";
 import { createEventStore, type EventStoreConfig } from "../../store/event-store.js";
 import { createTables, tableNames, type TableNames } from "../../store/tables.js";
 import type { EventStore, NewEvent } from "../../store/types.js";
 import { streamId, type EventMeta, type StreamId } from "../../events/index.js";
+import { dynamoDbEndpoint } from "./servers.js";
 
 export interface StoreFixture {
   readonly client: DynamoDBClient;
@@ -16,7 +16,7 @@ export interface StoreFixture {
 }
 
 /** Fresh tables with a unique name, so test files never see each other's items. */
-export const freshStore = async (prefix: string, endpoint: string = inject("dynamoDbEndpoint")): Promise<StoreFixture> => {
+export const freshStore = async (prefix: string, endpoint: string = dynamoDbEndpoint()): Promise<StoreFixture> => {
   const client = new DynamoDBClient(localAwsConfig(endpoint));
   const names = tableNames(`${prefix}-${ulid().toLowerCase()}`);
   await createTables(client, names);

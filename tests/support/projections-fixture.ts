@@ -4,7 +4,6 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { ulid } from "ulid";
-import { inject } from "vitest";
 import { streams, type StoredEvent, type StreamId } from "../../events/index.js";
 import { localAwsConfig } from "../../local/dynamodb-local.js";
 import type { ViewsPort } from "../../projections/ports.js";
@@ -13,14 +12,15 @@ import { createTables, tableNames } from "../../store/tables.js";
 import type { EventStore } from "../../store/types.js";
 import { addBook, asAdmin, asCustomer, ok, type CommandsFixture } from "./commands-fixture.js";
 import { collect } from "./event-store-fixture.js";
+import { dynamoDbEndpoint } from "./servers.js";
 
 export const documentClient = (client: DynamoDBClient) =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-export const streamsClient = (endpoint: string = inject("dynamoDbEndpoint")) => new DynamoDBStreamsClient(localAwsConfig(endpoint));
+export const streamsClient = (endpoint: string = dynamoDbEndpoint()) => new DynamoDBStreamsClient(localAwsConfig(endpoint));
 
 /** An empty views table of its own, e.g. to replay into from scratch. */
-export const freshViews = async (prefix: string, endpoint: string = inject("dynamoDbEndpoint")): Promise<ViewsPort> => {
+export const freshViews = async (prefix: string, endpoint: string = dynamoDbEndpoint()): Promise<ViewsPort> => {
   const client = new DynamoDBClient(localAwsConfig(endpoint));
   const names = tableNames(`${prefix}-${ulid().toLowerCase()}`);
   await createTables(client, names);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
+import { dynamoDbEndpoint } from "./servers.js";
 
 const bin = fileURLToPath(new URL("../../cli/bookstore.mjs", import.meta.url));
 
@@ -22,7 +23,7 @@ export interface CliRun {
 
 const env = (target?: CliTarget): NodeJS.ProcessEnv => ({
   ...process.env,
-  DYNAMODB_ENDPOINT: target?.dynamoDbEndpoint ?? inject("dynamoDbEndpoint"),
+  DYNAMODB_ENDPOINT: target?.dynamoDbEndpoint ?? dynamoDbEndpoint(),
   REDIS_URL: inject("redisUrl"),
   OPENSEARCH_URL: inject("openSearchUrl"),
   ...(target?.searchIndex === undefined ? {} : { OPENSEARCH_INDEX: target.searchIndex }),
