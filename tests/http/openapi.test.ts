@@ -149,6 +149,21 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("bounds every number it documents, and gives every integer a format", () => {
+    const unbounded: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`));
+      if (node === null || typeof node !== "object") return;
+      const schema = node as Record<string, unknown>;
+      if (schema.type === "integer" || schema.type === "number") {
+        if (schema.minimum === undefined || schema.maximum === undefined || schema.format === undefined) unbounded.push(at);
+      }
+      for (const [key, child] of Object.entries(schema)) walk(child, `${at}/${key}`);
+    };
+    walk(openApiDocument(routes), "#");
+    expect(unbounded).toEqual([]);
+  });
+
   it("tells every route that takes a token that a token naming no acceptable identity is a 401", () => {
     const doc = openApiDocument(routes) as unknown as { paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> };
     for (const route of routes.filter((r) => r.auth !== "public")) {

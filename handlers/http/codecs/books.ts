@@ -1,7 +1,7 @@
 import * as t from "io-ts";
 import { withSchema } from "../json-schema-hints.js";
 import { Cents, CommandAccepted, Currency, Id, PriceCents, Version } from "./common.js";
-import { intBetween, intQuery, isReadable, matching, text, upTo, written } from "./refine.js";
+import { intBetween, intQuery, isReadable, matching, numberBetween, text, upTo, written } from "./refine.js";
 import { strict } from "./strict.js";
 
 /** Thirteen digits, hyphens allowed; the checksum is the catalogue's rule (domain), not the wire's. */
@@ -77,8 +77,12 @@ export const BookView = t.intersection(
   "BookView",
 );
 const Count = intBetween("Count", 0, Number.MAX_SAFE_INTEGER);
+/** OpenSearch's relevance score: never negative, larger is better. */
+const Score = numberBetween("Score", 0, Number.MAX_VALUE);
+/** An average of ratings of 1 to 5 stars. */
+const Stars = numberBetween("AverageStars", 1, 5);
 /** A search hit: the book as the search index holds it (no stream version), with its relevance. */
-export const BookHit = t.type({ ...bookFields, available: t.number, inStock: t.boolean, score: t.union([t.number, t.null]) }, "BookHit");
+export const BookHit = t.type({ ...bookFields, available: Count, inStock: t.boolean, score: t.union([Score, t.null]) }, "BookHit");
 export const BookPage = t.intersection(
   [
     t.type({ items: upTo(BookHit, 100, "BookHits"), total: Count, facets: t.type({ category: t.record(t.string, Count) }) }),
@@ -92,7 +96,7 @@ export const MAX_BESTSELLERS = 20;
 /** A ranked book's title, read from its stream: empty when the stream could not be read. */
 const RankedTitle = written("RankedTitle", 300, { pattern: "^$|\\S" });
 export const Bestseller = t.type({ bookId: Id, title: RankedTitle, unitsSold: Count }, "Bestseller");
-export const RatedBook = t.type({ bookId: Id, title: RankedTitle, averageStars: t.number, ratings: Count }, "RatedBook");
+export const RatedBook = t.type({ bookId: Id, title: RankedTitle, averageStars: Stars, ratings: Count }, "RatedBook");
 /** Units sold (paid orders, less cancellations), and the best average stars of books with at least 3 ratings. */
 export const Bestsellers = t.type(
   { items: upTo(Bestseller, MAX_BESTSELLERS, "BestsellerItems"), topRated: upTo(RatedBook, MAX_BESTSELLERS, "TopRatedItems") },

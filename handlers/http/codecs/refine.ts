@@ -11,6 +11,13 @@ export const intBetween = (name: string, min: number, max: number) =>
     { type: "integer", format: intFormat(min, max), minimum: min, maximum: max, description: `an integer from ${min} to ${max}` },
   );
 
+/** A number (not only whole) within bounds: what a score or an average is. */
+export const numberBetween = (name: string, min: number, max: number) =>
+  withSchema(
+    t.refinement(t.number, (n) => Number.isFinite(n) && n >= min && n <= max, name),
+    { type: "number", format: "double", minimum: min, maximum: max, description: `a number from ${min} to ${max}` },
+  );
+
 /** A string matching a pattern, at most `maxLength` long; both are published in the OpenAPI document. */
 export const matching = (name: string, pattern: RegExp, maxLength: number, extra: Record<string, unknown> = {}) =>
   withSchema(

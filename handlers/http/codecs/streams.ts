@@ -1,5 +1,5 @@
 import * as t from "io-ts";
-import { intQuery, matching, Timestamp, upTo, written } from "./refine.js";
+import { intBetween, intQuery, matching, Timestamp, upTo, written } from "./refine.js";
 import { strict } from "./strict.js";
 
 /** `<aggregate>#<id>`; the `#` arrives percent-encoded in the path and API Gateway decodes it. */
@@ -20,9 +20,9 @@ export const EventEnvelopeView = t.type(
   {
     eventId: EventId,
     type: EventType,
-    schemaVersion: t.number,
+    schemaVersion: intBetween("SchemaVersion", 1, 1000),
     streamId: StreamId,
-    version: t.number,
+    version: intBetween("StreamVersion", 1, Number.MAX_SAFE_INTEGER),
     occurredAt: Timestamp,
     data: t.unknown,
     meta: t.type({ correlationId: MetaId, causationId: MetaId, actor: MetaId, commandId: MetaId }),
@@ -31,6 +31,6 @@ export const EventEnvelopeView = t.type(
 );
 /** `nextFromVersion`: where the next page starts, when there is one. */
 export const StreamEvents = t.intersection(
-  [t.type({ streamId: StreamId, events: upTo(EventEnvelopeView, MAX_EVENTS, "EventPage") }), t.partial({ nextFromVersion: t.number })],
+  [t.type({ streamId: StreamId, events: upTo(EventEnvelopeView, MAX_EVENTS, "EventPage") }), t.partial({ nextFromVersion: intBetween("NextFromVersion", 1, Number.MAX_SAFE_INTEGER) })],
   "StreamEvents",
 );
