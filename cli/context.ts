@@ -2,6 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
+import { readModelSettingsFromEnv } from "../handlers/read-model-settings.js";
 import type { ProjectionPorts } from "../projections/index.js";
 import { readInThisThread } from "./replay-batches.js";
 import { readInReaderThread, type ReaderThreadReader } from "./replay-reader-thread.js";
@@ -38,16 +39,17 @@ Exit codes: 0 done, 1 failed, 2 bad usage.`;
 
 export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): CliConfig => {
   const names = tableNames(env.TABLE_PREFIX || "bookstore");
-  const [username, password] = [env.OPENSEARCH_USERNAME, env.OPENSEARCH_PASSWORD];
+  // The read models exactly as the handlers read them; the CLI only adds local defaults for the servers.
+  const readModels = readModelSettingsFromEnv(env);
   return {
     ...(env.DYNAMODB_ENDPOINT ? { dynamoDbEndpoint: env.DYNAMODB_ENDPOINT } : {}),
     eventsTable: env.EVENTS_TABLE || names.events,
     viewsTable: env.VIEWS_TABLE || names.views,
-    redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
-    redisPrefix: env.REDIS_PREFIX ?? "",
-    openSearchUrl: env.OPENSEARCH_URL || "http://127.0.0.1:9200",
-    ...(username && password ? { openSearchAuth: { username, password } } : {}),
-    searchIndex: env.OPENSEARCH_INDEX || "books",
+    redisUrl: readModels.redisUrl ?? "redis://127.0.0.1:6379",
+    redisPrefix: readModels.redisPrefix ?? "",
+    openSearchUrl: readModels.openSearchUrl ?? "http://127.0.0.1:9200",
+    ...(readModels.openSearchAuth === undefined ? {} : { openSearchAuth: readModels.openSearchAuth }),
+    searchIndex: readModels.searchIndex,
   };
 };
 

@@ -9,6 +9,7 @@ import { startReadSide } from "./read-side.js";
 import { seed } from "./seed/seed.js";
 import { startLocalServers } from "./servers.js";
 import { dynamoDataDir, localSettings } from "./settings.js";
+import { readModelSettingsFromEnv } from "../handlers/read-model-settings.js";
 
 const usage = `Usage: npm start [-- --seed] [--no-search] [--port N]
 
@@ -63,9 +64,11 @@ try {
     tables: settings.tables,
     port: settings.ports.api,
     ...(throttle === undefined ? {} : { throttle }),
+    // The read models as the handlers read them from the environment (a prefix, an index), on the servers just started.
     readModels: {
+      ...readModelSettingsFromEnv(),
       redisUrl: servers.redisUrl,
-      ...(servers.openSearchUrl === undefined ? {} : { openSearchUrl: servers.openSearchUrl, searchIndex: process.env.SEARCH_INDEX ?? "books" }),
+      ...(servers.openSearchUrl === undefined ? {} : { openSearchUrl: servers.openSearchUrl }),
     },
   });
   readSide = await startReadSide({

@@ -4,18 +4,10 @@ import { Client, errors as searchErrors } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import { inProcessBus } from "../../projections/integration-bus.js";
 import type { ProjectionPorts, SearchPorts, ViewsPort } from "../../projections/ports.js";
+import { DEFAULT_SEARCH_INDEX, type ReadModelSettings } from "../read-model-settings.js";
 
-/** Where the read models live; absent servers are only an error when a query needs them. */
-export interface ReadModelConfig {
-  readonly redisUrl?: string;
-  /** Put before every key, so several deployments (or test files) can share one Redis. */
-  readonly redisPrefix?: string;
-  readonly openSearchUrl?: string;
-  readonly openSearchUsername?: string;
-  readonly openSearchPassword?: string;
-  /** The book search index (or alias); default `books`. */
-  readonly searchIndex?: string;
-}
+/** Where the read models live (`readModelSettingsFromEnv` reads it); absent servers are only an error when a query needs them. */
+export type ReadModelConfig = Partial<ReadModelSettings>;
 
 /** Search was not configured (e.g. `npm start -- --no-search`): the HTTP layer answers 503. */
 export class SearchNotRunning extends Error {
@@ -57,18 +49,6 @@ export interface ReadModels extends ProjectionPorts {
   close(): Promise<void>;
 }
 
-const optional = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } =>
-  (value ? { [key]: value } : {}) as { [P in K]?: string };
-
-export const readModelConfigFromEnv = (env: NodeJS.ProcessEnv): ReadModelConfig => ({
-  ...optional("redisUrl", env.REDIS_URL),
-  ...optional("redisPrefix", env.REDIS_PREFIX),
-  ...optional("openSearchUrl", env.OPENSEARCH_URL),
-  ...optional("openSearchUsername", env.OPENSEARCH_USERNAME),
-  ...optional("openSearchPassword", env.OPENSEARCH_PASSWORD),
-  ...optional("searchIndex", env.SEARCH_INDEX),
-});
-
 /**
  * A query must not wait on a Redis that is down or hung: a command fails after one reconnect
  * attempt or 2 s, whichever comes first, and the client keeps reconnecting (every second at most)
@@ -101,10 +81,9 @@ export const createReadModels = (client: DynamoDBClient, viewsTable: string, con
     },
     get search() {
       if (config.openSearchUrl === undefined) throw new SearchNotRunning();
-      const { openSearchUsername: username, openSearchPassword: password } = config;
       return (search ??= {
-        client: new Client({ node: config.openSearchUrl, ...(username && password ? { auth: { username, password } } : {}) }),
-        index: config.searchIndex ?? "books",
+        client: new Client({ node: config.openSearchUrl, ...(config.openSearchAuth === undefined ? {} : { auth: config.openSearchAuth }) }),
+        index: config.searchIndex ?? DEFAULT_SEARCH_INDEX,
       });
     },
     // Locally, integration events go to an in-process bus that records them (EventBridge has no

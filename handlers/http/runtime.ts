@@ -6,7 +6,8 @@ import { createEventStore, createSnapshotStore, dynamoDbClientFor, type EventSto
 import { createCommandHandler, type CommandHandler } from "../commands/handle.js";
 import type { CommandDeps } from "../commands/deps.js";
 import { httpLogger } from "./logger.js";
-import { createReadModels, readModelConfigFromEnv, type ReadModelConfig, type ReadModels } from "./read-models.js";
+import { readModelSettingsFromEnv } from "../read-model-settings.js";
+import { createReadModels, type ReadModelConfig, type ReadModels } from "./read-models.js";
 
 /** What the HTTP handlers need from the outside world, built once per process (per Lambda container). */
 export interface Runtime {
@@ -37,7 +38,7 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Runt
   return {
     tables: { events, views },
     ...(env.DYNAMODB_ENDPOINT ? { dynamoDbEndpoint: env.DYNAMODB_ENDPOINT } : {}),
-    readModels: readModelConfigFromEnv(env),
+    readModels: readModelSettingsFromEnv(env),
   };
 };
 

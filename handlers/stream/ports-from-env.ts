@@ -6,6 +6,7 @@ import { eventBridgeBus } from "../../projections/eventbridge-bus.js";
 import type { IntegrationPorts } from "../../projections/integration-bus.js";
 import type { RedisPorts, SearchPorts, ViewPorts } from "../../projections/ports.js";
 import { dynamoDbClientFor } from "../../store/index.js";
+import { readModelSettingsFromEnv } from "../read-model-settings.js";
 
 /**
  * A projector's ports from plain environment variables, the names SST sets on each function:
@@ -31,19 +32,19 @@ export const viewPortsFromEnv = (env: Env = process.env): ViewPorts => {
   };
 };
 
-/** `REDIS_URL` (`rediss://user:token@host:port` for ElastiCache). */
-export const redisPortsFromEnv = (env: Env = process.env): RedisPorts => ({
-  redis: new Redis(required(env, "REDIS_URL"), { maxRetriesPerRequest: 3 }),
-});
+/** `REDIS_URL` (`rediss://user:token@host:port` for ElastiCache) and `REDIS_PREFIX`, the prefix the queries read under. */
+export const redisPortsFromEnv = (env: Env = process.env): RedisPorts => {
+  const { redisPrefix } = readModelSettingsFromEnv(env);
+  return { redis: new Redis(required(env, "REDIS_URL"), { maxRetriesPerRequest: 3, ...(redisPrefix === undefined ? {} : { keyPrefix: redisPrefix }) }) };
+};
 
 /** `OPENSEARCH_URL`, with `OPENSEARCH_USERNAME`/`OPENSEARCH_PASSWORD` when the domain asks; `OPENSEARCH_INDEX` (default `books`). */
 export const searchPortsFromEnv = (env: Env = process.env): SearchPorts => {
-  const username = env.OPENSEARCH_USERNAME;
-  const password = env.OPENSEARCH_PASSWORD;
+  const settings = readModelSettingsFromEnv(env);
   return {
     search: {
-      client: new Client({ node: required(env, "OPENSEARCH_URL"), ...(username && password ? { auth: { username, password } } : {}) }),
-      index: env.OPENSEARCH_INDEX ?? "books",
+      client: new Client({ node: required(env, "OPENSEARCH_URL"), ...(settings.openSearchAuth === undefined ? {} : { auth: settings.openSearchAuth }) }),
+      index: settings.searchIndex,
     },
   };
 };

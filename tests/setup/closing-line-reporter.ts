@@ -10,7 +10,7 @@ export default class ClosingLineReporter implements Reporter {
   /** Per test project, when its first file started and its last one ended (files overlap across workers). */
   private readonly spans = new Map<string, { start: number; end: number }>();
 
-  onTestModuleStart(testModule: TestModule): void {
+  onTestModuleQueued(testModule: TestModule): void {
     const name = testModule.project.name;
     const span = this.spans.get(name);
     const now = performance.now();
