@@ -8,7 +8,7 @@ export type ReadModelStore = "search" | "cache" | "bus" | "events";
 
 /** The shape of a projection in the registry, as far as its stream subscription goes. */
 export interface ProjectionSpec {
-  /** Kebab case, unique; also names the handler file `handlers/stream/<name>.ts`. */
+  /** Kebab case, unique; the subscriber's function finds its projection by it (`PROJECTION_NAME`). */
   readonly name: string;
   readonly eventTypes: readonly string[];
   readonly batch: {

@@ -26,7 +26,7 @@ export const lambda = (
   handler: string,
   access: Access,
   servers: Pick<ReadModelServers, "vpc">,
-  extra: { readonly timeout?: `${number} seconds`; readonly description?: string } = {},
+  extra: { readonly timeout?: `${number} seconds`; readonly description?: string; readonly environment?: Record<string, string> } = {},
 ): sst.aws.FunctionArgs => ({
   handler,
   runtime: "nodejs22.x",
@@ -36,7 +36,7 @@ export const lambda = (
   ...(extra.description === undefined ? {} : { description: extra.description }),
   nodejs: { format: "esm", sourcemap: true },
   logging: { retention: "1 month", format: "json" },
-  environment: { NODE_OPTIONS: "--enable-source-maps", ...access.environment },
+  environment: { NODE_OPTIONS: "--enable-source-maps", ...access.environment, ...extra.environment },
   permissions: access.grants.map((g) => ({ actions: [...g.actions], resources: [...g.resources] })),
   link: [...access.links],
   ...(access.inVpc && !$dev ? { vpc: servers.vpc } : {}),

@@ -12,7 +12,9 @@ export const componentName = (name: string): string =>
 export const routeHandler = (route: Pick<RouteSpec, "operationId">): string => `handlers/http/api.${route.operationId}`;
 
 /** Each projector has an entry file of its own, named after the projection, exporting `handler`. */
-export const projectorHandler = (projection: Pick<ProjectionSpec, "name">): string => `handlers/stream/${projection.name}.handler`;
+/** Every stream subscriber runs the one entry; `PROJECTION_NAME` in its environment says which projection it is. */
+export const projectorHandler = (_projection: Pick<ProjectionSpec, "name">): string => "handlers/stream/subscriber.handler";
+export const projectorEnvironment = (projection: Pick<ProjectionSpec, "name">): Record<string, string> => ({ PROJECTION_NAME: projection.name });
 
 /** `GET /books/{bookId}`: the route key API Gateway and SST use. */
 export const routeKey = (route: Pick<RouteSpec, "method" | "path">): string => `${route.method} ${route.path}`;

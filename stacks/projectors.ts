@@ -2,7 +2,7 @@ import { appendEvents, publishTo, sendTo, writeViews } from "./access.js";
 import { busEnvironment, cacheEnvironment, searchEnvironment, tableEnvironment } from "./environment.js";
 import type { ProjectionSpec, ReadModelStore, Registries } from "./inputs.js";
 import { type Access, lambda, mergeAccess } from "./lambda.js";
-import { componentName, projectorHandler } from "./naming.js";
+import { componentName, projectorEnvironment, projectorHandler } from "./naming.js";
 import type { ReadModelServers } from "./read-model-servers.js";
 import type { Tables } from "./tables.js";
 
@@ -57,6 +57,7 @@ export const projectors = <P extends ProjectionSpec>(
       lambda(projectorHandler(p), projectorAccess(p, tables, servers, bus, deadLetters), servers, {
         timeout: "60 seconds",
         description: `projection ${p.name}`,
+        environment: projectorEnvironment(p),
       }),
       {
         filters: [registry.filterCriteria(p)],

@@ -134,6 +134,7 @@ describe("projectors", () => {
       const mapping = mappingOf(p.name);
       expect(mapping.inputs.eventSourceArn).toBe(`${arnOf(table(s, "Events"))}/stream/2025-01-01T00:00:00.000`);
       expect(handlerOf(s, functionOfMapping(s, mapping))).toBe(projectorHandler(p));
+      expect(environmentOf(functionOfMapping(s, mapping)).PROJECTION_NAME).toBe(p.name);
     }
   });
 

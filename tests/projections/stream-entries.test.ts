@@ -6,8 +6,15 @@ import { addBook, asAdmin, freshCommands, ok, type CommandsFixture } from "../su
 import { documentClient, eventsOf, streamEvent } from "../support/projections-fixture.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
 
+import { handler as subscriber } from "../../handlers/stream/subscriber.js";
+import { processes } from "../../handlers/processes/index.js";
+
 type Entry = { handler?: unknown };
-const entryOf = (name: string): Promise<Entry> => import(`../../handlers/stream/${name}.ts`) as Promise<Entry>;
+/** The one subscriber entry, as the function of `name` runs it: its environment names the projection. */
+const entryOf = async (name: string): Promise<Entry> => {
+  process.env.PROJECTION_NAME = name;
+  return { handler: subscriber };
+};
 
 let f: CommandsFixture;
 beforeAll(async () => {
@@ -15,6 +22,7 @@ beforeAll(async () => {
   // The plain variables SST sets on each projector (the bus is never called with an empty batch).
   Object.assign(process.env, {
     VIEWS_TABLE: f.names.views,
+    EVENTS_TABLE: f.names.events,
     DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
     REDIS_URL: inject("redisUrl"),
     OPENSEARCH_URL: inject("openSearchUrl"),
@@ -23,8 +31,8 @@ beforeAll(async () => {
   });
 });
 
-describe("one Lambda entry per projection", () => {
-  it.each(projections.map((p) => p.name))("handlers/stream/%s.ts exports a handler that takes a stream batch", async (name) => {
+describe("one Lambda entry for every projection and process", () => {
+  it.each([...projections, ...processes].map((p) => p.name))("with PROJECTION_NAME=%s, handlers/stream/subscriber.ts takes a stream batch", async (name) => {
     const { handler } = await entryOf(name);
     expect(handler).toBeTypeOf("function");
     expect(await (handler as (e: unknown) => Promise<unknown>)({ Records: [] })).toEqual({ batchItemFailures: [] });
@@ -35,6 +43,9 @@ describe("one Lambda entry per projection", () => {
     ok(await f.commands.handle(addBook(bookId), asAdmin));
     ok(await f.commands.handle({ type: "ReceiveStock", bookId, quantity: 4 }, asAdmin));
     const { handler } = await entryOf("inventory-view");
+    // A name that is no projection is refused, not run as some other one.
+    await expect(((await entryOf("no-such-projection")).handler as (e: unknown) => Promise<unknown>)({ Records: [] })).rejects.toThrow(/names no projection/);
+    process.env.PROJECTION_NAME = "inventory-view";
     const batch = streamEvent(await eventsOf(f.store, [streams.inventory(bookId)]));
     expect(await (handler as (e: unknown) => Promise<unknown>)(batch)).toEqual({ batchItemFailures: [] });
     const views = { client: documentClient(f.client), tableName: f.names.views };
