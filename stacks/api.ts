@@ -2,7 +2,7 @@ import { appendEvents, readTable } from "./access.js";
 import { cacheEnvironment, searchEnvironment, tableEnvironment } from "./environment.js";
 import type { RouteSpec } from "./inputs.js";
 import { type Access, lambda, mergeAccess } from "./lambda.js";
-import { routeHandler, routeKey } from "./naming.js";
+import { routeEnvironment, routeHandler, routeKey } from "./naming.js";
 import type { ReadModelServers } from "./read-model-servers.js";
 import type { Tables } from "./tables.js";
 import { type Throttle, throttleClassOf, throttlesFor } from "../handlers/http/throttling.js";
@@ -86,7 +86,7 @@ export const api = (routes: readonly RouteSpec[], tables: Tables, servers: ReadM
     jwt: { issuer: $interpolate`https://cognito-idp.${aws.getRegionOutput().region}.amazonaws.com/${users.id}`, audiences: [web.id] },
   });
   const declared = routes.map((route) => {
-    const fn = lambda(routeHandler(route), routeAccess(route, tables, servers), servers, { description: routeKey(route) });
+    const fn = lambda(routeHandler(route), routeAccess(route, tables, servers), servers, { description: routeKey(route), environment: routeEnvironment(route) });
     return api.route(routeKey(route), fn, route.auth === "public" ? {} : { auth: { jwt: { authorizer: cognito.id } } });
   });
   routesAdded(declared);

@@ -9,7 +9,9 @@ export const componentName = (name: string): string =>
     .join("");
 
 /** Each route's Lambda is the export named after its operationId in the one HTTP entry module. */
-export const routeHandler = (route: Pick<RouteSpec, "operationId">): string => `handlers/http/api.${route.operationId}`;
+/** Every route's function runs the one entry; `OPERATION_ID` in its environment says which route it is. */
+export const routeHandler = (_route: Pick<RouteSpec, "operationId">): string => "handlers/http/api.handler";
+export const routeEnvironment = (route: Pick<RouteSpec, "operationId">): Record<string, string> => ({ OPERATION_ID: route.operationId });
 
 /** Each projector has an entry file of its own, named after the projection, exporting `handler`. */
 /** Every stream subscriber runs the one entry; `PROJECTION_NAME` in its environment says which projection it is. */

@@ -274,10 +274,22 @@ describe("the OpenAPI document under the OWASP API security ruleset", () => {
 });
 
 describe("the route table and the Lambda exports", () => {
-  it("every route has a handler exported under its operationId, and every export is a route", () => {
-    const exported = Object.keys(api).filter((k) => k !== "handlers").sort();
-    expect(exported).toEqual(routes.map((r) => r.operationId).sort());
-    for (const route of routes) expect(typeof (api as Record<string, unknown>)[route.operationId]).toBe("function");
+  it("every route has a handler under its operationId, and the one entry runs the route OPERATION_ID names", async () => {
+    expect(Object.keys(api.handlers).sort()).toEqual(routes.map((r) => r.operationId).sort());
+    for (const route of routes) expect(typeof api.handlers[route.operationId]).toBe("function");
+    const saved = process.env.OPERATION_ID;
+    try {
+      process.env.OPERATION_ID = "getOpenApi";
+      const event = { rawPath: "/openapi.json", headers: {}, requestContext: { requestId: "r1", http: { method: "GET", path: "/openapi.json" } } };
+      const answer = await api.handler(event as never, {} as never);
+      expect(answer.statusCode).toBe(200);
+      expect(JSON.parse(answer.body ?? "{}").openapi).toBe("3.1.0");
+      process.env.OPERATION_ID = "noSuchRoute";
+      expect(() => api.handler(event as never, {} as never)).toThrow(/OPERATION_ID names no route/);
+    } finally {
+      if (saved === undefined) delete process.env.OPERATION_ID;
+      else process.env.OPERATION_ID = saved;
+    }
   });
 
   it("operationIds are unique", () => {

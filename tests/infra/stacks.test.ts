@@ -88,10 +88,11 @@ describe("API", () => {
     expect(jwtConfiguration).toEqual({ issuer: `https://cognito-idp.eu-west-1.amazonaws.com/${pool.name}-id`, audiences: [`${client.name}-id`] });
   });
 
-  it("each route runs a function of its own: the route's export of handlers/http/api.ts", () => {
+  it("each route runs a function of its own: handlers/http/api.ts's entry, told its route by OPERATION_ID", () => {
     const functions = fixtureRegistries.routes.map((route) => {
       const fn = functionOfRoute(s, routeNamed(s, routeKey(route)));
       expect(handlerOf(s, fn), routeKey(route)).toBe(routeHandler(route));
+      expect(environmentOf(fn).OPERATION_ID, routeKey(route)).toBe(route.operationId);
       return fn.name;
     });
     expect(new Set(functions).size).toBe(fixtureRegistries.routes.length);
