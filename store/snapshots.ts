@@ -1,4 +1,4 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
@@ -28,26 +28,34 @@ export interface SnapshotStore {
 
 export const SNAPSHOT_SK = 0;
 
+/** A snapshot as its item. */
+export const snapshotItem = ({ streamId, version, schema, state }: Snapshot): Record<string, AttributeValue> =>
+  marshall({ [keys.pk]: streamId, [keys.sk]: SNAPSHOT_SK, kind: "snapshot", version, schema, state }, { removeUndefinedValues: true });
+
+/** The snapshot an item holds, or undefined when it does not decode as one. */
+export const snapshotOf = (streamId: StreamId, item: Record<string, AttributeValue>): Snapshot | undefined => {
+  const decoded = SnapshotItem.decode(unmarshall(item));
+  if (isLeft(decoded)) return undefined;
+  const { version, schema, state } = decoded.right;
+  return { streamId, version, schema, state };
+};
+
 export const createSnapshotStore = ({ client, tableName }: { client: DynamoDBClient; tableName: string }): SnapshotStore => ({
   async read(streamId) {
     const out = await client.send(
       new GetItemCommand({ TableName: tableName, Key: marshall({ [keys.pk]: streamId, [keys.sk]: SNAPSHOT_SK }), ConsistentRead: true }),
     );
-    if (out.Item === undefined) return undefined;
-    const decoded = SnapshotItem.decode(unmarshall(out.Item));
-    if (isLeft(decoded)) return undefined;
-    const { version, schema, state } = decoded.right;
-    return { streamId, version, schema, state };
+    return out.Item === undefined ? undefined : snapshotOf(streamId, out.Item);
   },
-  async write({ streamId, version, schema, state }) {
+  async write(snapshot) {
     try {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: marshall({ [keys.pk]: streamId, [keys.sk]: SNAPSHOT_SK, kind: "snapshot", version, schema, state }, { removeUndefinedValues: true }),
+          Item: snapshotItem(snapshot),
           // Two writers may race to snapshot; the older state must never replace the newer.
           ConditionExpression: "attribute_not_exists(pk) OR version < :v",
-          ExpressionAttributeValues: marshall({ ":v": version }),
+          ExpressionAttributeValues: marshall({ ":v": snapshot.version }),
         }),
       );
       return true;

@@ -8,11 +8,14 @@ import { aggregates, type Aggregate } from "../../handlers/commands/aggregates.j
 import type { Command } from "../../handlers/commands/slices.js";
 import { load } from "../../handlers/commands/load.js";
 import { addBook, asAdmin, asCustomer, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
+import { snapshotStoreContract } from "../support/event-store-contract.js";
 
 let f: CommandsFixture;
 beforeAll(async () => {
   f = await freshCommands("snapshots", { snapshotEvery: 3 });
 });
+
+snapshotStoreContract(() => ({ snapshots: f.deps.snapshots, plant: f.plant }));
 
 const stateOf = async <S>(aggregate: Aggregate<S>, id: string, snapshotEvery: number) => {
   const loaded = await load({ ...f.deps, snapshotEvery }, aggregate, id);
