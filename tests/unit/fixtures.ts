@@ -34,6 +34,21 @@ export const itemAdded = (customerId: string, b: Book, quantity: number) =>
 
 export const now = new Date("2026-03-01T10:00:00.000Z");
 
+/** What checking out a cart of two SICP and one K&R places: priced from the catalogue, at `placedAt`. */
+export const placedFromCart = (orderId: string, customerId: string, placedAt: string) =>
+  event("OrderPlaced", {
+    orderId,
+    customerId,
+    lines: [
+      { bookId: "sicp", title: sicp.title, quantity: 2, unitPriceCents: 4500, lineTotalCents: 9000 },
+      { bookId: "kr", title: kr.title, quantity: 1, unitPriceCents: 3999, lineTotalCents: 3999 },
+    ],
+    itemCount: 3,
+    totalCents: 12999,
+    currency: "EUR",
+    placedAt,
+  });
+
 /** Order o1: two SICP at 45.00 and one K&R at 39.99, EUR. */
 export const orderPlaced = event("OrderPlaced", {
   orderId: "o1",
