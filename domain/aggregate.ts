@@ -16,7 +16,7 @@ export interface Aggregate<S> {
 }
 
 /** An aggregate from a decider: its `evolve` takes its own events, and its stream holds only those. */
-export const aggregateOf = <S>(
+export const defineAggregate = <S>(
   name: string,
   stream: (id: string) => StreamId,
   decider: { readonly initialState: S; readonly evolve: (s: S, e: never) => S },

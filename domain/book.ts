@@ -6,7 +6,7 @@ import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
 import { isBlank, isCurrency, isPositiveCents, normalizeIsbn13 } from "./validation.js";
-import { aggregateOf } from "./aggregate.js";
+import { defineAggregate } from "./aggregate.js";
 import { decisionSlice } from "./slice.js";
 
 // Codecs check shape only; the rules (ISBN checksum, a real currency, a positive price) are the
@@ -132,7 +132,7 @@ export const bookDecider: Decider<BookCommand, BookState, BookEvent, DomainError
   decide,
 };
 
-export const bookAggregate = aggregateOf<BookState>("book", streams.book, bookDecider);
+export const bookAggregate = defineAggregate<BookState>("book", streams.book, bookDecider);
 
 /** The catalogue's commands: each writes its book's stream. */
 export const bookSlice = decisionSlice({

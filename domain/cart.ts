@@ -6,7 +6,7 @@ import type { CatalogueContext } from "./book.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
-import { aggregateOf } from "./aggregate.js";
+import { defineAggregate } from "./aggregate.js";
 import { decisionSlice } from "./slice.js";
 
 export const MAX_LINE_QUANTITY = 99;
@@ -161,7 +161,7 @@ const CartSnapshot: t.Type<CartState, unknown, unknown> = t.readonly(
   }),
 );
 
-export const cartAggregate = aggregateOf<CartState>("cart", streams.cart, cartDecider, { schema: "cart/1", codec: CartSnapshot });
+export const cartAggregate = defineAggregate<CartState>("cart", streams.cart, cartDecider, { schema: "cart/1", codec: CartSnapshot });
 
 /** A customer's cart: each command writes the customer's cart stream; adding a line reads its book. */
 export const cartSlice = decisionSlice({

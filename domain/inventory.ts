@@ -2,12 +2,12 @@ import * as t from "io-ts";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { absurd } from "fp-ts/lib/function.js";
 import { Map as PersistentMap } from "immutable";
-import { event, Id, Int, type EventOf, streams } from "../events/index.js";
+import { availableIn, event, Id, Int, stockMovement, type EventOf, streams } from "../events/index.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
 import { isBlank } from "./validation.js";
-import { aggregateOf, persistentMap } from "./aggregate.js";
+import { defineAggregate, persistentMap } from "./aggregate.js";
 
 export const ReceiveStock = strict({ type: t.literal("ReceiveStock"), bookId: Id, quantity: Int });
 export const ReserveStock = strict({ type: t.literal("ReserveStock"), bookId: Id, orderId: Id, quantity: Int });
@@ -39,29 +39,24 @@ export interface InventoryState {
   readonly open: PersistentMap<string, number>;
 }
 
-export const available = (s: InventoryState): number => s.onHand - s.reserved;
+export const available = (s: InventoryState): number => availableIn(s);
 
 const initialState: InventoryState = { onHand: 0, reserved: 0, open: PersistentMap() };
 
+/** The levels move by the one stock arithmetic (`stockMovement`); the open reservations are this fold's own. */
 const evolve = (s: InventoryState, e: InventoryEvent): InventoryState => {
+  const moved = stockMovement(e);
+  const levels = { ...s, onHand: s.onHand + moved.onHand, reserved: s.reserved + moved.reserved };
   switch (e.type) {
-    case "StockReceived":
-      return { ...s, onHand: s.onHand + e.data.quantity };
     case "StockReserved":
-      return { ...s, reserved: s.reserved + e.data.quantity, open: s.open.set(e.data.orderId, e.data.quantity) };
+      return { ...levels, open: s.open.set(e.data.orderId, e.data.quantity) };
     case "ReservationCommitted":
-      return {
-        ...s,
-        onHand: s.onHand - e.data.quantity,
-        reserved: s.reserved - e.data.quantity,
-        open: s.open.delete(e.data.orderId),
-      };
     case "ReservationReleased":
-      return { ...s, reserved: s.reserved - e.data.quantity, open: s.open.delete(e.data.orderId) };
+      return { ...levels, open: s.open.delete(e.data.orderId) };
+    case "StockReceived":
     case "StockReturned":
-      return { ...s, onHand: s.onHand + e.data.quantity };
     case "StockAdjusted":
-      return { ...s, onHand: s.onHand + e.data.delta };
+      return levels;
     default:
       return absurd(e);
   }
@@ -139,7 +134,7 @@ const InventorySnapshot: t.Type<InventoryState, unknown, unknown> = t.readonly(
   t.type({ onHand: t.number, reserved: t.number, open: persistentMap(t.number) }),
 );
 
-export const inventoryAggregate = aggregateOf<InventoryState>("inventory", streams.inventory, inventoryDecider, {
+export const inventoryAggregate = defineAggregate<InventoryState>("inventory", streams.inventory, inventoryDecider, {
   schema: "inventory/2",
   codec: InventorySnapshot,
 });

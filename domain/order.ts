@@ -6,7 +6,7 @@ import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
 import { isBlank } from "./validation.js";
-import { aggregateOf } from "./aggregate.js";
+import { defineAggregate } from "./aggregate.js";
 import { decisionSlice } from "./slice.js";
 
 /**
@@ -171,7 +171,7 @@ export const orderDecider: Decider<OrderCommand, OrderState, OrderEvent, DomainE
   decide,
 };
 
-export const orderAggregate = aggregateOf<OrderState>("order", streams.order, orderDecider);
+export const orderAggregate = defineAggregate<OrderState>("order", streams.order, orderDecider);
 
 /** Fulfilment's steps: each writes the order's stream alone (cancelling also moves stock, so it is a slice of its own). */
 export const OrderFulfilmentCommand = t.union([ShipOrder, DeliverOrder]);

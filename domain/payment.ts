@@ -6,7 +6,7 @@ import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import type { ChargeOutcome } from "./payment-gateway.js";
 import { strict } from "./strict.js";
-import { aggregateOf } from "./aggregate.js";
+import { defineAggregate } from "./aggregate.js";
 
 export const RequestPayment = strict({
   type: t.literal("RequestPayment"),
@@ -118,4 +118,4 @@ export const paymentDecider: Decider<PaymentCommand, PaymentState, PaymentEvent,
   decide,
 };
 
-export const paymentAggregate = aggregateOf<PaymentState>("payment", streams.payment, paymentDecider);
+export const paymentAggregate = defineAggregate<PaymentState>("payment", streams.payment, paymentDecider);

@@ -5,7 +5,7 @@ import type { CatalogueContext } from "./book.js";
 import type { Decider } from "./decider.js";
 import { errors, type DomainError } from "./errors.js";
 import { strict } from "./strict.js";
-import { aggregateOf, type Aggregate } from "./aggregate.js";
+import { defineAggregate, type Aggregate } from "./aggregate.js";
 import { decisionSlice } from "./slice.js";
 
 /**
@@ -39,7 +39,7 @@ export const ratingDecider: Decider<RatingCommand, RatingState, RatingEvent, Dom
 
 /** One customer's ratings, one stream per book: the aggregate depends on who rates. */
 export const ratingAggregate = (customerId: string): Aggregate<RatingState> =>
-  aggregateOf<RatingState>("rating", (bookId) => streams.rating(bookId, customerId), ratingDecider);
+  defineAggregate<RatingState>("rating", (bookId) => streams.rating(bookId, customerId), ratingDecider);
 
 export const ratingSlice = decisionSlice({
   codec: RateBook,

@@ -2,7 +2,7 @@ import { absurd } from "fp-ts/lib/function.js";
 import { event, streams } from "../events/index.js";
 import type { InventoryEvent } from "./inventory.js";
 import type { Order } from "./order.js";
-import { aggregateOf } from "./aggregate.js";
+import { defineAggregate } from "./aggregate.js";
 
 /**
  * An order's hold on stock, one line per book, in a stream of the order's own
@@ -81,7 +81,7 @@ export const settleReservation = (order: Order | null, s: ReservationState): Inv
   return out;
 };
 
-export const reservationAggregate = aggregateOf<ReservationState>("reservation", streams.reservation, {
+export const reservationAggregate = defineAggregate<ReservationState>("reservation", streams.reservation, {
   initialState: initialReservation,
   evolve: evolveReservation,
 });

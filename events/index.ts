@@ -4,4 +4,4 @@ export * from "./catalogue.js";
 export * from "./scalars.js";
 export * from "./streams.js";
 export { OrderLine } from "./order-events.js";
-export { stockMovement, stockEventTypes, type StockMovement } from "./inventory-events.js";
+export { availableIn, stockMovement, stockEventTypes, type StockMovement } from "./inventory-events.js";

@@ -52,4 +52,7 @@ export const stockMovement = (e: StockEventLike): StockMovement => {
   }
 };
 
+/** The copies one can order at some levels (or by how many a movement changes that). */
+export const availableIn = (levels: StockMovement): number => levels.onHand - levels.reserved;
+
 export const stockEventTypes = ["StockReceived", "StockReserved", "ReservationCommitted", "ReservationReleased", "StockReturned", "StockAdjusted"] as const;

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from "@
 import { PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { aggregateOf, describeErrors, idOf, stockEventTypes, stockMovement, streams, type EventOf, type StoredEvent, type StreamId } from "../events/index.js";
+import { aggregateOf, availableIn, describeErrors, idOf, stockEventTypes, stockMovement, streams, type EventOf, type StoredEvent, type StreamId } from "../events/index.js";
 import type { ViewsPort } from "./ports.js";
 import { eachConcurrently, EventOutOfOrder, idOfKey, keyIn, readItems, type ViewKey } from "./stream-view.js";
 
@@ -27,7 +27,7 @@ export interface StockLevels {
 export const noStock: StockLevels = { onHand: 0, reserved: 0 };
 
 /** Copies one can order now. */
-export const availableOf = (levels: StockLevels): number => levels.onHand - levels.reserved;
+export const availableOf = (levels: StockLevels): number => availableIn(levels);
 
 /** What one stock event does to a book's levels, by the one definition the command side's counters use too. */
 export const evolveStock = ({ onHand, reserved }: StockLevels, e: StockEvent): StockLevels => {

@@ -3,7 +3,7 @@ import * as t from "io-ts";
 import { Map as PersistentMap } from "immutable";
 import { errors } from "../../domain/errors.js";
 import { AdjustStock, inventoryDecider, ReceiveStock, type InventoryState } from "../../domain/inventory.js";
-import { type DomainEvent, stockMovement } from "../../events/index.js";
+import { availableIn, type DomainEvent, stockMovement } from "../../events/index.js";
 import type { CounterChange, CounterValues, StoredItemDecodeError } from "../../store/index.js";
 import { aggregates } from "./aggregates.js";
 import type { CommandDeps } from "./deps.js";
@@ -50,7 +50,7 @@ const fromHistory = async (
   bookId: string,
 ): Promise<Either<StoredItemDecodeError, CounterValues>> => {
   const history = await load(deps, aggregates.inventory, bookId);
-  return isLeft(history) ? history : right({ available: history.right.state.onHand - history.right.state.reserved });
+  return isLeft(history) ? history : right({ available: availableIn(history.right.state) });
 };
 
 /**
@@ -96,7 +96,7 @@ export const stockCounterChanges = (events: readonly DomainEvent[]): CounterChan
     )
       continue;
     const m = stockMovement(e);
-    byBook.set(e.data.bookId, (byBook.get(e.data.bookId) ?? 0) + m.onHand - m.reserved);
+    byBook.set(e.data.bookId, (byBook.get(e.data.bookId) ?? 0) + availableIn(m));
   }
   return [...byBook]
     .filter(([, available]) => available !== 0)

@@ -1,6 +1,6 @@
 import * as t from "io-ts";
 import { left, right } from "fp-ts/lib/Either.js";
-import { aggregateOf } from "../../domain/aggregate.js";
+import { defineAggregate } from "../../domain/aggregate.js";
 import { errors } from "../../domain/errors.js";
 import { decisionSlice } from "../../domain/slice.js";
 import { strict } from "../../domain/strict.js";
@@ -12,7 +12,7 @@ import type { Command } from "../../handlers/commands/slices.js";
 export const PickBook = strict({ type: t.literal("PickBook"), shopId: Id, bookId: Id, stars: Int });
 type PickBook = t.TypeOf<typeof PickBook>;
 type Picks = readonly string[];
-export const picksAggregate = aggregateOf<Picks>("picks", (id) => streamId("rating", `picks.${id}`), {
+export const picksAggregate = defineAggregate<Picks>("picks", (id) => streamId("rating", `picks.${id}`), {
   initialState: [] as Picks,
   evolve: (s: Picks, e: EventOf<"BookRated">) => [...s, e.data.bookId],
 });
