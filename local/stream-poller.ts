@@ -11,7 +11,7 @@ import {
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createRecordsHandler, type RecordsHandler } from "../handlers/stream/projector.js";
+import { createRecordsHandler, deadLetterOf, type RecordsHandler } from "../handlers/stream/projector.js";
 import { deadLetters } from "../projections/dead-letters.js";
 import type { ViewPorts, ViewsPort } from "../projections/ports.js";
 import { filterCriteria, matchesPattern, type Projection } from "../projections/projection.js";
@@ -112,17 +112,8 @@ export const createStreamPoller = <P extends ViewPorts>(options: StreamPollerOpt
   const deliverer = (projection: Projection<P>) => {
     const handle: RecordsHandler = createRecordsHandler(projection, ports, clock);
     const { maximumRetryAttempts, bisectBatchOnFunctionError } = projection.batch;
-    const deadLetter = async (record: DynamoDBRecord, error: unknown) => {
-      const image = record.dynamodb?.NewImage ?? {};
-      await letters.put({
-        projection: projection.name,
-        id: `${image.pk?.S ?? "?"}|${image.sk?.N ?? "?"}`,
-        reason: `failed after ${maximumRetryAttempts} retries: ${error instanceof Error ? error.message : String(error)}`,
-        image: JSON.stringify(image),
-        ...(record.dynamodb?.SequenceNumber === undefined ? {} : { sequenceNumber: record.dynamodb.SequenceNumber }),
-        at: clock().toISOString(),
-      });
-    };
+    const deadLetter = (record: DynamoDBRecord, error: unknown) =>
+      letters.put(deadLetterOf(projection.name, record, `failed after ${maximumRetryAttempts} retries: ${error instanceof Error ? error.message : String(error)}`, clock()));
     const deliver = async (batch: readonly DynamoDBRecord[]): Promise<void> => {
       let pending = batch;
       let attempt = 0;

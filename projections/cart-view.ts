@@ -1,19 +1,12 @@
-import { idOf, type StoredEvent } from "../events/index.js";
-import { liveViews } from "./generations.js";
-import { defaultBatch, type Projection } from "./projection.js";
-import type { ViewPorts, ViewsPort } from "./ports.js";
-import { foldBatch, readView, type ViewKey } from "./stream-view.js";
+import * as t from "io-ts";
+import { idOf } from "../events/index.js";
+import { viewProjection } from "./builder.js";
+import type { ViewsPort } from "./ports.js";
 
-export interface CartViewLine {
-  readonly bookId: string;
-  readonly title: string;
-  readonly quantity: number;
-  readonly unitPriceCents: number;
-  readonly currency: string;
-}
-interface CartState {
-  readonly lines: readonly CartViewLine[];
-}
+const CartViewLine = t.type({ bookId: t.string, title: t.string, quantity: t.number, unitPriceCents: t.number, currency: t.string });
+export type CartViewLine = t.TypeOf<typeof CartViewLine>;
+const CartState = t.type({ lines: t.readonlyArray(CartViewLine) });
+type CartState = t.TypeOf<typeof CartState>;
 
 export interface CartView {
   readonly customerId: string;
@@ -25,42 +18,33 @@ export interface CartView {
   readonly version: number;
 }
 
-const key = (customerId: string): ViewKey => ({ pk: `cart#${customerId}`, sk: "view" });
+const emptied = (): CartState => ({ lines: [] });
 
-const evolve = (state: CartState | undefined, e: StoredEvent): CartState => {
-  const lines = state?.lines ?? [];
-  switch (e.type) {
-    case "CartItemAdded": {
+export const cartView = viewProjection({
+  name: "cart-view",
+  version: 1,
+  keyPrefix: "cart#",
+  eventTypes: ["CartItemAdded", "CartItemQuantityChanged", "CartItemRemoved", "CartCleared", "CartCheckedOut"],
+  state: CartState,
+  viewOf: (e) => ({ id: idOf(e.streamId) }),
+  evolve: {
+    CartItemAdded: (state, e) => {
+      const lines = state?.lines ?? [];
       const { bookId, title, quantity, unitPriceCents, currency } = e.data;
       const existing = lines.find((l) => l.bookId === bookId);
       return existing === undefined
         ? { lines: [...lines, { bookId, title, quantity, unitPriceCents, currency }] }
         : { lines: lines.map((l) => (l.bookId === bookId ? { ...l, quantity: l.quantity + quantity, unitPriceCents } : l)) };
-    }
-    case "CartItemQuantityChanged":
-      return { lines: lines.map((l) => (l.bookId === e.data.bookId ? { ...l, quantity: e.data.quantity } : l)) };
-    case "CartItemRemoved":
-      return { lines: lines.filter((l) => l.bookId !== e.data.bookId) };
-    case "CartCleared":
-    case "CartCheckedOut":
-      return { lines: [] };
-    default:
-      return { lines };
-  }
-};
-
-export const cartView: Projection<ViewPorts> = {
-  name: "cart-view",
-  version: 1,
-  eventTypes: ["CartItemAdded", "CartItemQuantityChanged", "CartItemRemoved", "CartCleared", "CartCheckedOut"],
-  batch: defaultBatch,
-  keys: { views: ["cart#"] },
-  apply: (events, { views }) => foldBatch(views, events, (e) => key(idOf(e.streamId)), evolve),
-};
+    },
+    CartItemQuantityChanged: (state, e) => ({ lines: (state?.lines ?? []).map((l) => (l.bookId === e.data.bookId ? { ...l, quantity: e.data.quantity } : l)) }),
+    CartItemRemoved: (state, e) => ({ lines: (state?.lines ?? []).filter((l) => l.bookId !== e.data.bookId) }),
+    CartCleared: emptied,
+    CartCheckedOut: emptied,
+  },
+});
 
 export const getCart = async (live: ViewsPort, customerId: string): Promise<CartView> => {
-  const views = await liveViews(live, cartView.name);
-  const stored = await readView<CartState>(views, key(customerId));
+  const stored = await cartView.read(live, { id: customerId });
   const lines = (stored?.state.lines ?? []).map((l) => ({ ...l, lineTotalCents: l.quantity * l.unitPriceCents }));
   const currency = lines[0]?.currency;
   return {

@@ -26,6 +26,7 @@ export const projections: readonly Projection<ProjectionPorts>[] = [
 export const projectionStatus = (ports: ViewPorts, now?: Date): Promise<ProjectionStatus[]> => statusOf(ports, projections, now);
 
 export * from "./projection.js";
+export * from "./builder.js";
 export * from "./ports.js";
 export * from "./generations.js";
 export { deadLetters, type DeadLetter, type DeadLetters } from "./dead-letters.js";

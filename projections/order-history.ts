@@ -1,66 +1,57 @@
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { idOf, type OrderLine, type StoredEvent } from "../events/index.js";
-import { liveViews } from "./generations.js";
-import { defaultBatch, type Projection } from "./projection.js";
-import type { ViewPorts, ViewsPort } from "./ports.js";
-import { eachConcurrently, EventOutOfOrder, foldBatch, idOfKey, keyIn, pkIn, readItems, readView, type ViewKey } from "./stream-view.js";
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { isLeft } from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { describeErrors, idOf, OrderLine } from "../events/index.js";
+import { viewProjection, type EventIn } from "./builder.js";
+import type { ViewsPort } from "./ports.js";
+import { eachConcurrently, idOfKey, keyIn, pkIn, readItem, readItems, type StoredView, type ViewKey } from "./stream-view.js";
 
-export type OrderStatus = "placed" | "paid" | "shipped" | "delivered" | "cancelled";
+const OrderStatus = t.keyof({ placed: null, paid: null, shipped: null, delivered: null, cancelled: null });
+export type OrderStatus = t.TypeOf<typeof OrderStatus>;
 
-export interface OrderView {
-  readonly orderId: string;
-  readonly customerId: string;
-  readonly lines: readonly OrderLine[];
-  readonly itemCount: number;
-  readonly totalCents: number;
-  readonly currency: string;
-  readonly placedAt: string;
-  readonly status: OrderStatus;
-  readonly paymentFailure?: string;
-  readonly cancellation?: { readonly reason: string; readonly by: string };
+const OrderState = t.intersection([
+  t.type({
+    orderId: t.string,
+    customerId: t.string,
+    lines: t.readonlyArray(OrderLine),
+    itemCount: t.number,
+    totalCents: t.number,
+    currency: t.string,
+    placedAt: t.string,
+    status: OrderStatus,
+  }),
+  t.partial({ paymentFailure: t.string, cancellation: t.type({ reason: t.string, by: t.string }) }),
+]);
+type OrderState = t.TypeOf<typeof OrderState>;
+
+export type OrderView = OrderState & {
   /** The order stream's version this view reflects. */
   readonly version: number;
-}
-type OrderState = Omit<OrderView, "version">;
-
-/** Orders are listed per customer, so a view lives under its customer; later events find it by the owner item. */
-const viewKey = (customerId: string, orderId: string): ViewKey => ({ pk: `orders#${customerId}`, sk: `order#${orderId}` });
-const ownerKey = (orderId: string): ViewKey => ({ pk: `order#${orderId}`, sk: "owner" });
-
-const evolve = (state: OrderState | undefined, e: StoredEvent): OrderState => {
-  if (e.type === "OrderPlaced") {
-    const { orderId, customerId, lines, itemCount, totalCents, currency, placedAt } = e.data;
-    return { orderId, customerId, lines, itemCount, totalCents, currency, placedAt, status: "placed" };
-  }
-  if (state === undefined) throw new Error(`${e.type} before OrderPlaced in ${e.streamId}`);
-  switch (e.type) {
-    case "OrderPaid":
-      return { ...state, status: "paid" };
-    case "OrderPaymentFailed":
-      return { ...state, paymentFailure: e.data.reason };
-    case "OrderShipped":
-      return { ...state, status: "shipped" };
-    case "OrderDelivered":
-      return { ...state, status: "delivered" };
-    case "OrderCancelled":
-      return { ...state, status: "cancelled", cancellation: { reason: e.data.reason, by: e.data.by } };
-    default:
-      return state;
-  }
 };
 
-const ownerOf = async (views: ViewsPort, orderId: string): Promise<string | undefined> =>
-  (await views.client.send(new GetCommand({ TableName: views.tableName, Key: keyIn(views, ownerKey(orderId)), ConsistentRead: true }))).Item?.customerId as
-    | string
-    | undefined;
+/** Orders are listed per customer, so a view lives under its customer; later events find it by the owner item. */
+const ownerKey = (orderId: string): ViewKey => ({ pk: `order#${orderId}`, sk: "owner" });
+const viewSk = (orderId: string) => `order#${orderId}`;
+
+const OwnerItem = t.type({ customerId: t.string });
+const customerOf = (item: Record<string, unknown> | undefined): string | undefined => {
+  if (item === undefined) return undefined;
+  const decoded = OwnerItem.decode(item);
+  if (isLeft(decoded)) throw new Error(`stored owner ${String(item.pk)} does not decode: ${describeErrors(decoded.left)}`);
+  return decoded.right.customerId;
+};
+
+const ownerOf = async (views: ViewsPort, orderId: string): Promise<string | undefined> => customerOf(await readItem(views, ownerKey(orderId)));
+
+type OrderEvent = EventIn<"OrderPlaced" | "OrderPaid" | "OrderPaymentFailed" | "OrderShipped" | "OrderDelivered" | "OrderCancelled">;
 
 /**
- * A batch per order: owners first (an OrderPlaced of the batch names it, written before the
- * view so a lost view write is retried with the same owner; otherwise it is read), then each
- * order's events folded into its view in one read and one conditional write. An order whose
- * owner is not known yet waits for its OrderPlaced: after the others are written, it fails.
+ * Each order's customer, for a batch: an OrderPlaced of the batch names it and is written as
+ * the owner item before the view, so a lost view write is retried with the same owner;
+ * otherwise the owner item is read. An order whose owner is not known yet waits for its
+ * OrderPlaced.
  */
-const applyBatch = async (views: ViewsPort, events: readonly StoredEvent[]): Promise<void> => {
+const ownersOf = async (views: ViewsPort, events: readonly OrderEvent[]): Promise<Map<string, string>> => {
   const owners = new Map<string, string>();
   for (const e of events) if (e.type === "OrderPlaced") owners.set(e.data.orderId, e.data.customerId);
   await eachConcurrently([...owners], ([orderId, customerId]) =>
@@ -69,32 +60,52 @@ const applyBatch = async (views: ViewsPort, events: readonly StoredEvent[]): Pro
   const unowned = [...new Set(events.map((e) => idOf(e.streamId)).filter((id) => !owners.has(id)))];
   const stored = await readItems(views, unowned.map(ownerKey));
   for (const orderId of unowned) {
-    const customerId = stored.get(idOfKey(ownerKey(orderId)))?.customerId;
-    if (customerId !== undefined) owners.set(orderId, String(customerId));
+    const customerId = customerOf(stored.get(idOfKey(ownerKey(orderId))));
+    if (customerId !== undefined) owners.set(orderId, customerId);
   }
-  const owned = events.filter((e) => owners.has(idOf(e.streamId)));
-  await foldBatch(views, owned, (e) => viewKey(owners.get(idOf(e.streamId)) ?? "", idOf(e.streamId)), evolve);
-  const early = events.find((e) => !owners.has(idOf(e.streamId)));
-  if (early !== undefined) throw new EventOutOfOrder(early.streamId, early.version, 0);
+  return owners;
 };
 
-export const orderHistory: Projection<ViewPorts> = {
+const placed = (state: OrderState | undefined, e: OrderEvent): OrderState => {
+  if (state === undefined) throw new Error(`${e.type} before OrderPlaced in ${e.streamId}`);
+  return state;
+};
+const moved = (status: OrderStatus) => (state: OrderState | undefined, e: OrderEvent): OrderState => ({ ...placed(state, e), status });
+
+export const orderHistory = viewProjection({
   name: "order-history",
   version: 1,
+  keyPrefix: "orders#",
+  lookupPrefixes: ["order#"],
   eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
-  batch: defaultBatch,
-  keys: { views: ["orders#", "order#"] },
-  apply: (events, { views }) => applyBatch(views, events),
-};
+  state: OrderState,
+  locate: ownersOf,
+  viewOf: (e, owners) => {
+    const orderId = idOf(e.streamId);
+    const customerId = owners.get(orderId);
+    return customerId === undefined ? undefined : { id: customerId, sk: viewSk(orderId) };
+  },
+  evolve: {
+    OrderPlaced: (_, e): OrderState => {
+      const { orderId, customerId, lines, itemCount, totalCents, currency, placedAt } = e.data;
+      return { orderId, customerId, lines, itemCount, totalCents, currency, placedAt, status: "placed" };
+    },
+    OrderPaid: moved("paid"),
+    OrderPaymentFailed: (state, e) => ({ ...placed(state, e), paymentFailure: e.data.reason }),
+    OrderShipped: moved("shipped"),
+    OrderDelivered: moved("delivered"),
+    OrderCancelled: (state, e): OrderState => ({ ...placed(state, e), status: "cancelled", cancellation: { reason: e.data.reason, by: e.data.by } }),
+  },
+});
 
-const toView = (stored: { state: OrderState; version: number }): OrderView => ({ ...stored.state, version: stored.version });
+const toView = (stored: StoredView<OrderState>): OrderView => ({ ...stored.state, version: stored.version });
 
 /** One order, or undefined when it is not (yet) in the view. Whose order it is, the caller checks. */
 export const getOrder = async (live: ViewsPort, orderId: string): Promise<OrderView | undefined> => {
-  const views = await liveViews(live, orderHistory.name);
+  const views = await orderHistory.live(live);
   const customerId = await ownerOf(views, orderId);
   if (customerId === undefined) return undefined;
-  const stored = await readView<OrderState>(views, viewKey(customerId, orderId));
+  const stored = await orderHistory.read(views, { id: customerId, sk: viewSk(orderId) });
   return stored === undefined ? undefined : toView(stored);
 };
 
@@ -110,8 +121,8 @@ export const listOrders = async (
   customerId: string,
   options: { readonly limit?: number; readonly cursor?: string } = {},
 ): Promise<OrderPage> => {
-  const views = await liveViews(live, orderHistory.name);
-  const pk = pkIn(views, `orders#${customerId}`);
+  const views = await orderHistory.live(live);
+  const pk = pkIn(views, orderHistory.keyOf({ id: customerId }).pk);
   const page = await views.client.send(
     new QueryCommand({
       TableName: views.tableName,
@@ -124,7 +135,7 @@ export const listOrders = async (
   );
   const last = page.LastEvaluatedKey?.sk as string | undefined;
   return {
-    orders: (page.Items ?? []).map((item) => toView(item as { state: OrderState; version: number })),
+    orders: (page.Items ?? []).map((item) => toView(orderHistory.decode(item))),
     ...(last === undefined ? {} : { cursor: last }),
   };
 };

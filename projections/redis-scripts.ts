@@ -6,26 +6,26 @@ import type { Redis } from "ioredis";
  * change: (stream, version) names an event exactly, so a repeat is a no-op (0), an event
  * that comes before its predecessor is refused (-1, the record is retried), and no crash
  * can fall between "counted" and "recorded".
+ *
+ * The comparison, which every script begins with: `recorded` is the Lua expression of the
+ * version recorded for the stream (nil when none is), and `v` the event's version after it.
+ * Recording the new version is each script's own, with its change.
  */
-const gate = (versionField: string) => `
+const versionGate = (recorded: string) => `
 local v = tonumber(ARGV[1])
-local at = tonumber(redis.call('HGET', KEYS[1], ${versionField}) or '0')
+local at = tonumber(${recorded} or '0')
 if v <= at then return 0 end
 if v ~= at + 1 then return -1 end
-redis.call('HSET', KEYS[1], ${versionField}, v)
 `;
 
 /**
  * KEYS: order hash, bestsellers zset. ARGV: version, kind, lines as JSON `[[bookId, quantity], …]`.
- * The gate of the others, unrolled: one read of the order's version, lines and payment, and one
- * write of the new version with whatever else changes, since a replay runs this once per event.
+ * One read of the order's version, lines and payment, and one write of the new version with
+ * whatever else changes, since a replay runs this once per event.
  */
 const orderScript = `
-local v = tonumber(ARGV[1])
 local order = redis.call('HMGET', KEYS[1], 'v', 'lines', 'paid')
-local at = tonumber(order[1] or '0')
-if v <= at then return 0 end
-if v ~= at + 1 then return -1 end
+${versionGate("order[1]")}
 local function count(sign)
   for _, l in ipairs(cjson.decode(order[2])) do redis.call('ZINCRBY', KEYS[2], sign * l[2], l[1]) end
 end
@@ -47,7 +47,8 @@ return 1
 `;
 
 /** KEYS: the book's ratings hash, top-rated zset. ARGV: version, customerId, stars, previous stars or '', book id, minimum ratings. */
-const ratingScript = `${gate("'v:' .. ARGV[2]")}
+const ratingScript = `${versionGate("redis.call('HGET', KEYS[1], 'v:' .. ARGV[2])")}
+redis.call('HSET', KEYS[1], 'v:' .. ARGV[2], v)
 local stars = tonumber(ARGV[3])
 if ARGV[4] == '' then
   redis.call('HINCRBY', KEYS[1], 'count', 1)
@@ -90,11 +91,7 @@ return 1
  * The day of a cancellation is the day it was paid, which only the order's hash knows, so
  * this script names day keys itself: a standalone Redis (ElastiCache with cluster mode off).
  */
-const saleScript = `
-local v = tonumber(ARGV[1])
-local at = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if v <= at then return 0 end
-if v ~= at + 1 then return -1 end
+const saleScript = `${versionGate("redis.call('HGET', KEYS[1], 'v')")}
 local kind = ARGV[3]
 -- The book's category as of this event; a book added only after it (a late import) lends its first.
 local function categoryAt(bookId)

@@ -1,10 +1,7 @@
 import type { Redis } from "ioredis";
-import { idOf, type StoredEvent } from "../events/index.js";
-import { liveRedisPrefix } from "./generations.js";
-import { defaultBatch, type Projection } from "./projection.js";
-import type { RedisPorts, ViewPorts } from "./ports.js";
-import { runScripts, type ScriptCall } from "./redis-scripts.js";
-import { EventOutOfOrder } from "./stream-view.js";
+import { idOf } from "../events/index.js";
+import { redisProjection, type EventIn, type RedisKeys, type RedisScope } from "./builder.js";
+import type { ScriptCall } from "./redis-scripts.js";
 
 /**
  * Daily sales per category and currency: units and revenue of paid orders, counted on the day
@@ -18,9 +15,11 @@ import { EventOutOfOrder } from "./stream-view.js";
  * transaction with the day totals, and that capped a replay at about 40% of the rate of
  * reading the events.
  */
-const categoriesKey = "sales:categories";
-const orderKey = (orderId: string) => `sales:order:${orderId}`;
-const dayPrefix = "sales:day:";
+const keys = {
+  categories: "sales:categories",
+  order: (orderId: string) => `sales:order:${orderId}`,
+  day: (day: string) => `sales:day:${day}`,
+} satisfies RedisKeys;
 
 /** A sale that names a book this projection never saw added: retried, and dead-lettered if it stays so. */
 export class UnknownBookCategory extends Error {
@@ -30,59 +29,36 @@ export class UnknownBookCategory extends Error {
   }
 }
 
-const categoryOf = (e: StoredEvent): string | undefined => (e.type === "BookAdded" || e.type === "BookDetailsChanged" ? e.data.category : undefined);
+type OrderEvent = EventIn<"OrderPlaced" | "OrderPaid" | "OrderPaymentFailed" | "OrderShipped" | "OrderDelivered" | "OrderCancelled">;
 
-/** The script's answer: 1 applied, 0 a repeat, -1 early, or `[-2, bookId, …]` books of no known category. */
-type Outcome = number | readonly (number | string)[];
+/** The sale script's call for an order event: its kind, then what that kind needs (see `saleScript`). */
+const sale = (e: OrderEvent, k: typeof keys, scope: RedisScope, kind: string, a = "", b = ""): ScriptCall =>
+  // The script names a day's key itself (a cancellation's day is in the order's hash), so it
+  // needs the whole key, with the client's own prefix too.
+  ["projectSale", k.order(idOf(e.streamId)), k.categories, e.version, e.eventId, kind, a, b, scope.absolute(k.day(""))];
 
-/** The script call an event makes, or none when it changes nothing here (a book's details without a category). */
-const callFor = (e: StoredEvent, prefix: string, dayKeys: string): ScriptCall | undefined => {
-  const category = categoryOf(e);
-  if (category !== undefined) return ["recordBookCategory", prefix + categoriesKey, idOf(e.streamId), e.eventId, category];
-  if (e.type === "BookAdded" || e.type === "BookDetailsChanged") return undefined;
-  const order = [prefix + orderKey(idOf(e.streamId)), prefix + categoriesKey, e.version, e.eventId] as const;
-  switch (e.type) {
-    case "OrderPlaced":
-      return ["projectSale", ...order, "placed", e.data.currency, JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity, l.lineTotalCents])), dayKeys];
-    case "OrderPaid":
-      return ["projectSale", ...order, "paid", e.occurredAt.slice(0, 10), "", dayKeys];
-    case "OrderCancelled":
-      return ["projectSale", ...order, "cancelled", "", "", dayKeys];
-    default:
-      // Still recorded, so the order's version moves on and later events are not held back.
-      return ["projectSale", ...order, "other", "", "", dayKeys];
-  }
-};
+/** Still recorded, so the order's version moves on and later events are not held back. */
+const other = (e: OrderEvent, k: typeof keys, scope: RedisScope) => sale(e, k, scope, "other");
 
-/** The first event, in batch order, that did not apply: the batch fails from there and is retried. */
-const throwFirstFailure = (events: readonly StoredEvent[], outcomes: readonly Outcome[]): void => {
-  for (const [i, outcome] of outcomes.entries()) {
-    const e = events[i]!;
-    if (outcome === -1) throw new EventOutOfOrder(e.streamId, e.version, -1);
-    if (typeof outcome !== "number") throw new UnknownBookCategory(outcome.slice(1).map(String));
-  }
-};
-
-export const salesByCategory: Projection<ViewPorts & RedisPorts> = {
+export const salesByCategory = redisProjection({
   name: "sales-by-category",
   version: 2,
+  redisKeys: keys,
   eventTypes: ["BookAdded", "BookDetailsChanged", "OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
-  batch: defaultBatch,
-  stores: ["cache"],
-  keys: { redis: [categoriesKey, orderKey("*"), `${dayPrefix}*`] },
-  apply: async (events, { redis, redisKeyPrefix = "" }) => {
-    // The script names a day's key itself (a cancellation's day is in the order's hash), so it
-    // needs the whole key, with the client's own prefix too.
-    const dayKeys = (redis.options.keyPrefix ?? "") + redisKeyPrefix + dayPrefix;
-    // One pipeline: the connection runs the scripts in the order sent, so a book's category
-    // change and the orders around it land in sequence, without a round trip each.
-    const calls = events.map((e) => callFor(e, redisKeyPrefix, dayKeys));
-    const replies = await runScripts(redis, calls.filter((c) => c !== undefined));
-    let next = 0;
-    const outcomes: Outcome[] = calls.map((c) => (c === undefined ? 1 : replies[next++]!));
-    throwFirstFailure(events, outcomes);
+  evolve: {
+    BookAdded: (e, k) => ["recordBookCategory", k.categories, idOf(e.streamId), e.eventId, e.data.category],
+    // Details without a category change nothing here.
+    BookDetailsChanged: (e, k) => (e.data.category === undefined ? undefined : ["recordBookCategory", k.categories, idOf(e.streamId), e.eventId, e.data.category]),
+    OrderPlaced: (e, k, scope) => sale(e, k, scope, "placed", e.data.currency, JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity, l.lineTotalCents]))),
+    OrderPaid: (e, k, scope) => sale(e, k, scope, "paid", e.occurredAt.slice(0, 10)),
+    OrderCancelled: (e, k, scope) => sale(e, k, scope, "cancelled"),
+    OrderPaymentFailed: other,
+    OrderShipped: other,
+    OrderDelivered: other,
   },
-};
+  // `[-2, bookId, …]`: the payment names books of no known category; nothing was recorded.
+  refused: (reply) => (typeof reply === "number" ? undefined : new UnknownBookCategory(reply.slice(1).map(String))),
+});
 
 export interface DailySales {
   readonly day: string;
@@ -97,11 +73,11 @@ export interface DailySales {
  * the live generation unless one is given; days without sales are left out.
  */
 export const dailySales = async (redis: Redis, from: string, to: string, keyPrefix?: string): Promise<DailySales[]> => {
-  const prefix = await liveRedisPrefix(redis, salesByCategory.name, keyPrefix);
+  const live = await salesByCategory.liveKeys(redis, keyPrefix);
   const days: string[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
   const pipeline = redis.pipeline();
-  for (const day of days) pipeline.hgetall(prefix + dayPrefix + day);
+  for (const day of days) pipeline.hgetall(live.day(day));
   const totals = (await pipeline.exec()) ?? [];
   const out: DailySales[] = [];
   for (const [i, day] of days.entries()) {

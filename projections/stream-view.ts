@@ -14,12 +14,6 @@ export class EventOutOfOrder extends Error {
   }
 }
 
-/** Throws for the first event a Redis script refused as early (-1): the events after it were still applied. */
-export const throwFirstEarly = (events: readonly StoredEvent[], outcomes: readonly unknown[]): void => {
-  const early = events.find((_, i) => outcomes[i] === -1);
-  if (early !== undefined) throw new EventOutOfOrder(early.streamId, early.version, -1);
-};
-
 export interface ViewKey {
   readonly pk: string;
   readonly sk: string;
@@ -66,8 +60,11 @@ export const readItems = async (views: ViewsPort, keys: readonly ViewKey[]): Pro
   return found;
 };
 
-export const readView = async <S>(views: ViewsPort, key: ViewKey): Promise<StoredView<S> | undefined> =>
-  (await views.client.send(new GetCommand({ TableName: views.tableName, Key: keyIn(views, key), ConsistentRead: true }))).Item as StoredView<S> | undefined;
+/** One item, read consistently, by its key as generation 0 names it. */
+export const readItem = async (views: ViewsPort, key: ViewKey): Promise<Record<string, unknown> | undefined> =>
+  (await views.client.send(new GetCommand({ TableName: views.tableName, Key: keyIn(views, key), ConsistentRead: true }))).Item;
+
+export const readView = async <S>(views: ViewsPort, key: ViewKey): Promise<StoredView<S> | undefined> => (await readItem(views, key)) as StoredView<S> | undefined;
 
 /** One event folded into a view, with the state before and after it. */
 export interface Folded<S> {
@@ -171,13 +168,14 @@ export const eachConcurrently = async <T>(items: readonly T[], work: (item: T) =
  * on the version read, views side by side. Two deliveries racing each other cannot both apply:
  * the loser reads again and finds repeats. An event past a gap is early: what came before it
  * is still written, then it fails, to be retried. Every view is attempted; the first failure
- * is thrown after.
+ * is thrown after. `decode` checks a stored view before it is folded on.
  */
 export const foldBatch = async <S>(
   views: ViewsPort,
   events: readonly StoredEvent[],
   keyOf: (event: StoredEvent) => ViewKey,
   evolve: (state: S | undefined, event: StoredEvent) => S,
+  decode: (item: Record<string, unknown>) => StoredView<S> = (item) => item as unknown as StoredView<S>,
 ): Promise<void> => {
   let pending = groupByView(events, keyOf);
   const failures: unknown[] = [];
@@ -186,7 +184,8 @@ export const foldBatch = async <S>(
     const raced: typeof pending = [];
     await eachConcurrently(pending, async (g) => {
       try {
-        const plan = planFold(stored.get(idOfKey(g.key)) as StoredView<S> | undefined, g.events, evolve);
+        const item = stored.get(idOfKey(g.key));
+        const plan = planFold(item === undefined ? undefined : decode(item), g.events, evolve);
         if (!(await writePlan(views, g.key, plan))) raced.push(g);
         else if (plan.early !== undefined) failures.push(new EventOutOfOrder(plan.early.streamId, plan.early.version, plan.version));
       } catch (e) {

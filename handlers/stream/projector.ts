@@ -3,7 +3,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { isLeft } from "fp-ts/lib/Either.js";
 import type { StoredEvent } from "../../events/index.js";
-import { deadLetters } from "../../projections/dead-letters.js";
+import { deadLetters, type DeadLetter } from "../../projections/dead-letters.js";
 import { atLiveGeneration } from "../../projections/generations.js";
 import type { ViewPorts } from "../../projections/ports.js";
 import type { Projection } from "../../projections/projection.js";
@@ -19,8 +19,23 @@ export interface BatchFailure {
 /** Processes records in order; undefined when all of them are done (applied, skipped or dead-lettered). */
 export type RecordsHandler = (records: readonly DynamoDBRecord[]) => Promise<BatchFailure | undefined>;
 
-const letterId = (image: Record<string, AttributeValue>, record: DynamoDBRecord): string =>
-  image.pk?.S !== undefined ? `${image.pk.S}|${image.sk?.N ?? image.sk?.S ?? "?"}` : `seq|${record.dynamodb?.SequenceNumber ?? "?"}`;
+/**
+ * The dead letter of a stream record, as the projector (a record that does not decode) and the
+ * local poller (one that kept failing) both write it: keyed by its event item, so the same
+ * record given up on twice is one letter, and by its sequence number when it names no item.
+ */
+export const deadLetterOf = (projection: string, record: DynamoDBRecord, reason: string, at: Date): DeadLetter => {
+  const image = (record.dynamodb?.NewImage ?? {}) as Record<string, AttributeValue>;
+  const sequenceNumber = record.dynamodb?.SequenceNumber;
+  return {
+    projection,
+    id: image.pk?.S !== undefined ? `${image.pk.S}|${image.sk?.N ?? image.sk?.S ?? "?"}` : `seq|${sequenceNumber ?? "?"}`,
+    reason,
+    image: JSON.stringify(image),
+    ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+    at: at.toISOString(),
+  };
+};
 
 /**
  * The core the Lambda handler and the local poller share: decode each NEW_IMAGE, send what
@@ -62,14 +77,7 @@ export const createRecordsHandler = <P extends ViewPorts>(projection: Projection
       if (image === undefined) continue;
       const item = decodeEventItem(unmarshall(image));
       if (isLeft(item)) {
-        await letters.put({
-          projection: projection.name,
-          id: letterId(image, record),
-          reason: item.left.reason,
-          image: JSON.stringify(image),
-          ...(record.dynamodb?.SequenceNumber === undefined ? {} : { sequenceNumber: record.dynamodb.SequenceNumber }),
-          at: clock().toISOString(),
-        });
+        await letters.put(deadLetterOf(projection.name, record, item.left.reason, clock()));
         continue;
       }
       // The filter criteria keep other types out; a record that slips through is not ours.
