@@ -25,7 +25,7 @@ beforeAll(async () => {
   // 20,000 events are too many to write through the DynamoDB Local every other test file shares:
   // it runs on one SQLite lock, and the whole suite would wait on this file. It gets its own.
   dynamo = await startDynamoDbLocal({ port: await freePort() });
-  f = await freshCommands("cli-replay", {}, dynamo.endpoint);
+  f = await freshCommands("cli-replay", {}, "dynamodb", dynamo.endpoint);
   await runWorkload(f, EVENTS);
   livePrefix = `live-${ulid()}:`;
   const redis = new Redis(inject("redisUrl"), { keyPrefix: livePrefix });

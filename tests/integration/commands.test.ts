@@ -8,30 +8,34 @@ import { load } from "../../handlers/commands/load.js";
 import { stockOf } from "../support/stock.js";
 import "../kit/to-have-stream.js";
 import { addBook, asAdmin, asCustomer, failure, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
+import type { AnyStoreFixture, MemoryStoreFixture } from "../support/event-store-fixture.js";
 
-let f: CommandsFixture;
+// What commands decide is tested on the in-memory store, which keeps the DynamoDB store's
+// contract; checkouts racing for the last copies, a matter of DynamoDB's transactions, on DynamoDB Local.
+let f: CommandsFixture<MemoryStoreFixture>;
+let db: CommandsFixture;
 beforeAll(async () => {
-  f = await freshCommands("commands");
+  [f, db] = await Promise.all([freshCommands("commands", {}, "memory"), freshCommands("commands")]);
 });
 
-const stockedBook = async (copies: number, priceCents = 1500): Promise<string> => {
+const stockedBook = async (copies: number, priceCents = 1500, on: CommandsFixture<AnyStoreFixture> = f): Promise<string> => {
   const bookId = ulid();
-  ok(await f.commands.handle(addBook(bookId, priceCents), asAdmin));
-  if (copies > 0) ok(await f.commands.handle({ type: "ReceiveStock", bookId, quantity: copies }, asAdmin));
+  ok(await on.commands.handle(addBook(bookId, priceCents), asAdmin));
+  if (copies > 0) ok(await on.commands.handle({ type: "ReceiveStock", bookId, quantity: copies }, asAdmin));
   return bookId;
 };
 
 /** The book's stock from its events, checked against the counter the command side decides on. */
-const inventoryOf = (bookId: string) => stockOf(f.deps, bookId);
+const inventoryOf = (bookId: string, on: CommandsFixture<AnyStoreFixture> = f) => stockOf(on.deps, bookId);
 
 /** What an order holds of each book, from its reservation stream. */
-const reservationOf = async (orderId: string) => {
-  const loaded = await load(f.deps, aggregates.reservation, orderId);
+const reservationOf = async (orderId: string, on: CommandsFixture<AnyStoreFixture> = f) => {
+  const loaded = await load(on.deps, aggregates.reservation, orderId);
   if (!isRight(loaded)) throw new Error("reservation unreadable");
   return loaded.right.state;
 };
 
-describe("command handling against DynamoDB Local", () => {
+describe("command handling", () => {
   it("adds a book and answers with the stream's new version", async () => {
     const bookId = ulid();
     const added = ok<StreamResult>(await f.commands.handle(addBook(bookId, 2500), asAdmin));
@@ -81,26 +85,6 @@ describe("command handling against DynamoDB Local", () => {
     expect(error).toMatchObject({ kind: "InsufficientStock", lines: [{ bookId: scarce, requested: 3, available: 1 }] });
     await expect(f.store).toHaveStream(streams.order(orderId), []);
     expect((await inventoryOf(plenty)).reserved).toBe(0);
-  });
-
-  it("50 concurrent checkouts for the last 10 copies: exactly 10 orders, never below zero, no reservation lost", async () => {
-    const bookId = await stockedBook(10);
-    const customers = Array.from({ length: 50 }, () => ulid());
-    for (const c of customers) ok(await f.commands.handle({ type: "AddCartItem", customerId: c, bookId, quantity: 1 }, asCustomer(c)));
-    const results = await Promise.all(
-      customers.map((c) => f.handlerWith({ maxAttempts: 100 }).handle({ type: "Checkout", customerId: c, orderId: ulid() }, asCustomer(c))),
-    );
-    const won = results.filter(isRight);
-    const lost = results.flatMap((r) => (isRight(r) ? [] : [r.left]));
-    expect(won).toHaveLength(10);
-    expect(lost).toHaveLength(40);
-    for (const e of lost) expect(e).toMatchObject({ kind: "InsufficientStock", lines: [{ bookId, requested: 1, available: 0 }] });
-    const stock = await inventoryOf(bookId);
-    expect(stock.onHand).toBe(10);
-    expect(stock.reserved).toBe(10);
-    expect(stock.available).toBe(0);
-    const orderIds = won.map((r) => (r.right.result as CheckoutOutcome).orderId);
-    for (const orderId of orderIds) expect((await reservationOf(orderId)).get(bookId)).toEqual({ bookId, quantity: 1, status: "held" });
   });
 
   it("a declined payment cancels the order and releases the stock", async () => {
@@ -188,5 +172,27 @@ describe("command handling against DynamoDB Local", () => {
     ok(await f.commands.handle({ type: "CancelOrder", orderId, actor: { role: "customer", customerId: customer } }, asCustomer(customer)));
     const stock = await inventoryOf(bookId);
     expect({ onHand: stock.onHand, reserved: stock.reserved }).toEqual({ onHand: 3, reserved: 0 });
+  });
+});
+
+describe("command handling against DynamoDB Local", () => {
+  it("50 concurrent checkouts for the last 10 copies: exactly 10 orders, never below zero, no reservation lost", async () => {
+    const bookId = await stockedBook(10, 1500, db);
+    const customers = Array.from({ length: 50 }, () => ulid());
+    for (const c of customers) ok(await db.commands.handle({ type: "AddCartItem", customerId: c, bookId, quantity: 1 }, asCustomer(c)));
+    const results = await Promise.all(
+      customers.map((c) => db.handlerWith({ maxAttempts: 100 }).handle({ type: "Checkout", customerId: c, orderId: ulid() }, asCustomer(c))),
+    );
+    const won = results.filter(isRight);
+    const lost = results.flatMap((r) => (isRight(r) ? [] : [r.left]));
+    expect(won).toHaveLength(10);
+    expect(lost).toHaveLength(40);
+    for (const e of lost) expect(e).toMatchObject({ kind: "InsufficientStock", lines: [{ bookId, requested: 1, available: 0 }] });
+    const stock = await inventoryOf(bookId, db);
+    expect(stock.onHand).toBe(10);
+    expect(stock.reserved).toBe(10);
+    expect(stock.available).toBe(0);
+    const orderIds = won.map((r) => (r.right.result as CheckoutOutcome).orderId);
+    for (const orderId of orderIds) expect((await reservationOf(orderId, db)).get(bookId)).toEqual({ bookId, quantity: 1, status: "held" });
   });
 });

@@ -6,25 +6,37 @@ import { createCommandHandler, type CommandHandler, type CommandResult } from ".
 import type { CommandDeps, CommandMeta } from "../../handlers/commands/deps.js";
 import type { CommandError } from "../../handlers/commands/errors.js";
 import type { CommandOutcome } from "../../handlers/commands/run-command.js";
-import { createSnapshotStore } from "../../store/index.js";
-import { freshStore, type StoreFixture } from "./event-store-fixture.js";
+import { createInMemorySnapshotStore, createSnapshotStore } from "../../store/index.js";
+import { type AnyStoreFixture, freshMemoryStore, freshStore, type MemoryStoreFixture, type StoreFixture, type StoreKind } from "./event-store-fixture.js";
 
-export interface CommandsFixture extends StoreFixture {
+export type CommandsFixture<F extends AnyStoreFixture = StoreFixture> = F & {
   readonly payments: LocalPaymentGateway;
   readonly deps: CommandDeps;
   readonly commands: CommandHandler;
   /** Another handler on the same tables, e.g. with snapshots off or another retry budget. */
   readonly handlerWith: (overrides: Partial<CommandDeps>) => CommandHandler;
-}
+};
 
-/** `endpoint`: a DynamoDB Local of the test file's own, instead of the one the suite shares. */
-export const freshCommands = async (prefix: string, overrides: Partial<CommandDeps> = {}, endpoint?: string): Promise<CommandsFixture> => {
-  const f = await freshStore(prefix, endpoint);
+/**
+ * A command handler on fresh storage of the given kind: DynamoDB Local for what is about
+ * storage (streams, concurrency, counters under contention, the tables' streams), the in-memory
+ * store for what commands decide. `endpoint`: a DynamoDB Local of the test file's own, instead
+ * of the one the suite shares.
+ */
+export async function freshCommands(prefix: string, overrides?: Partial<CommandDeps>, store?: "dynamodb", endpoint?: string): Promise<CommandsFixture>;
+export async function freshCommands(prefix: string, overrides: Partial<CommandDeps>, store: "memory"): Promise<CommandsFixture<MemoryStoreFixture>>;
+export async function freshCommands(
+  prefix: string,
+  overrides: Partial<CommandDeps> = {},
+  store: StoreKind = "dynamodb",
+  endpoint?: string,
+): Promise<CommandsFixture<StoreFixture | MemoryStoreFixture>> {
+  const f = store === "memory" ? freshMemoryStore() : await freshStore(prefix, endpoint);
   const payments = new LocalPaymentGateway();
   const newId = monotonicFactory();
   const deps: CommandDeps = {
     store: f.store,
-    snapshots: createSnapshotStore({ client: f.client, tableName: f.names.events }),
+    snapshots: f.kind === "memory" ? createInMemorySnapshotStore(f.table) : createSnapshotStore({ client: f.client, tableName: f.names.events }),
     payments,
     clock: () => new Date(),
     newId: () => newId(),
@@ -35,7 +47,7 @@ export const freshCommands = async (prefix: string, overrides: Partial<CommandDe
     ...overrides,
   };
   return { ...f, payments, deps, commands: createCommandHandler(deps), handlerWith: (o) => createCommandHandler({ ...deps, ...o }) };
-};
+}
 
 export const asAdmin: CommandMeta = { actor: "admin:root", correlationId: "corr-test" };
 export const asCustomer = (customerId: string, commandId?: string): CommandMeta => ({
