@@ -5,11 +5,12 @@ import { deadLetters } from "../../projections/dead-letters.js";
 import { getInventory, inventoryView } from "../../projections/inventory-view.js";
 import type { ViewPorts } from "../../projections/ports.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
+import type { MemoryStoreFixture } from "../support/event-store-fixture.js";
 import { freshViews, streamEvent, streamRecord, stockedBook } from "../support/projections-fixture.js";
 
-let f: CommandsFixture;
+let f: CommandsFixture<MemoryStoreFixture>;
 beforeAll(async () => {
-  f = await freshCommands("projector");
+  f = await freshCommands("projector", {}, "memory");
 });
 
 const stocked = (...receipts: number[]) => stockedBook(f, ...receipts);

@@ -5,7 +5,7 @@ import { streams, type StoredEvent } from "../../events/index.js";
 import { dailySales, salesByCategory, UnknownBookCategory } from "../../projections/sales-by-category.js";
 import { EventOutOfOrder } from "../../projections/stream-view.js";
 import { addBook, asAdmin, asCustomer, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
-import { collect } from "../support/event-store-fixture.js";
+import { collect, type MemoryStoreFixture } from "../support/event-store-fixture.js";
 import { freshViews } from "../support/projections-fixture.js";
 import { dumpRedis } from "../support/read-model-dump.js";
 import { readModelContract } from "../support/read-model-contract.js";
@@ -35,11 +35,11 @@ readModelContract({
 });
 
 describe("sales-by-category in batches", () => {
-  let f: CommandsFixture;
+  let f: CommandsFixture<MemoryStoreFixture>;
   let events: StoredEvent[];
   const book = ulid();
   beforeAll(async () => {
-    f = await freshCommands("sales-batches");
+    f = await freshCommands("sales-batches", {}, "memory");
     ok(await f.commands.handle(addBook(book, 1000), asAdmin));
     ok(await f.commands.handle({ type: "ReceiveStock", bookId: book, quantity: 100 }, asAdmin));
     const buy = async (quantity: number) => {

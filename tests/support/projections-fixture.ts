@@ -11,8 +11,11 @@ import { eventItem } from "../../store/event-item.js";
 import { createTables, tableNames } from "../../store/tables.js";
 import type { EventStore } from "../../store/types.js";
 import { addBook, asAdmin, asCustomer, ok, type CommandsFixture } from "./commands-fixture.js";
-import { collect } from "./event-store-fixture.js";
+import { type AnyStoreFixture, collect } from "./event-store-fixture.js";
 import { dynamoDbEndpoint } from "./servers.js";
+
+/** What makes events through the command handler, on whichever store. */
+type Trading = Pick<CommandsFixture<AnyStoreFixture>, "commands" | "store">;
 
 export const documentClient = (client: DynamoDBClient) =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -68,7 +71,7 @@ export interface Shop {
 }
 
 /** A small day of trading through the command handler, so the read models see real events. */
-export const tradeADay = async ({ commands }: CommandsFixture): Promise<Shop> => {
+export const tradeADay = async ({ commands }: Trading): Promise<Shop> => {
   const books = [ulid(), ulid()] as const;
   for (const [i, bookId] of books.entries()) {
     ok(await commands.handle(addBook(bookId, 1000 + 500 * i), asAdmin));
@@ -109,7 +112,7 @@ export const tradeADay = async ({ commands }: CommandsFixture): Promise<Shop> =>
 };
 
 /** A new book with stock received in these quantities, and its inventory events. */
-export const stockedBook = async ({ commands, store }: CommandsFixture, ...receipts: number[]) => {
+export const stockedBook = async ({ commands, store }: Trading, ...receipts: number[]) => {
   const bookId = ulid();
   ok(await commands.handle(addBook(bookId), asAdmin));
   for (const quantity of receipts) ok(await commands.handle({ type: "ReceiveStock", bookId, quantity }, asAdmin));

@@ -5,7 +5,7 @@ import { createProjector } from "../../handlers/stream/projector.js";
 import type { ViewPorts } from "../../projections/ports.js";
 import type { Projection } from "../../projections/projection.js";
 import { freshCommands, type CommandsFixture } from "./commands-fixture.js";
-import { collect } from "./event-store-fixture.js";
+import { collect, type MemoryStoreFixture } from "./event-store-fixture.js";
 import { eventsOf, streamEvent, tradeADay, type Shop } from "./projections-fixture.js";
 
 export interface ReadModelContract<P extends ViewPorts> {
@@ -25,11 +25,12 @@ export interface ReadModelContract<P extends ViewPorts> {
  * early (failed, then delivered again as the mapping does) and a replay from scratch.
  */
 export const readModelContract = <P extends ViewPorts>(c: ReadModelContract<P>): void => {
-  let f: CommandsFixture;
+  let f: CommandsFixture<MemoryStoreFixture>;
   let shop: Shop;
   let events: StoredEvent[];
   beforeAll(async () => {
-    f = await freshCommands(c.projection.name);
+    // The events come from the command handler on the in-memory store: read models see only events.
+    f = await freshCommands(c.projection.name, {}, "memory");
     shop = await tradeADay(f);
     // Interleaved across streams by event id, as one shard of the events table's stream would be.
     events = (await eventsOf(f.store, c.streamsOf(shop))).sort((a, b) => a.eventId.localeCompare(b.eventId));
