@@ -2,7 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { monotonicFactory } from "ulid";
 import { LocalPaymentGateway } from "../../domain/local-payment-gateway.js";
 import type { PaymentGateway } from "../../domain/payment-gateway.js";
-import { createEventStore, createSnapshotStore, dynamoDbClientFor, type EventStore, type TableNames } from "../../store/index.js";
+import { createEventStore, createSnapshotStore, dynamoDbClientFor, type EventStore, type SnapshotStore, type TableNames } from "../../store/index.js";
 import { createCommandHandler, type CommandHandler } from "../commands/handle.js";
 import type { CommandDeps } from "../commands/deps.js";
 import { httpLogger } from "./logger.js";
@@ -28,6 +28,8 @@ export interface RuntimeConfig {
   readonly dynamoDbEndpoint?: string;
   readonly payments?: PaymentGateway;
   readonly readModels?: ReadModelConfig;
+  /** Stores to keep events and snapshots in instead of the events table (the in-memory ones, in tests of the HTTP layer's decisions). */
+  readonly eventStores?: { readonly store: EventStore; readonly snapshots: SnapshotStore };
 }
 
 /** Plain configuration, the same names SST links into each function's environment. */
@@ -44,12 +46,12 @@ export const runtimeConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Runt
 
 export const createRuntime = (config: RuntimeConfig): Runtime => {
   const client = dynamoDbClientFor(config.dynamoDbEndpoint, process.env.AWS_REGION);
-  const store = createEventStore({ client, tableName: config.tables.events });
+  const store = config.eventStores?.store ?? createEventStore({ client, tableName: config.tables.events });
   const mint = monotonicFactory();
   const newId = () => mint();
   const deps: CommandDeps = {
     store,
-    snapshots: createSnapshotStore({ client, tableName: config.tables.events }),
+    snapshots: config.eventStores?.snapshots ?? createSnapshotStore({ client, tableName: config.tables.events }),
     // The only gateway there is so far; a real processor's adapter replaces it here and nowhere else.
     payments: config.payments ?? new LocalPaymentGateway(),
     clock: () => new Date(),

@@ -9,7 +9,8 @@ import { localAuthConfig } from "../../local/auth-config.js";
 import { type LocalApi, startLocalApi } from "../../local/api.js";
 import type { ReadModelConfig } from "../../handlers/http/read-models.js";
 import { mintToken, subFor, type TokenRequest } from "../../local/tokens.js";
-import { tableNames } from "../../store/index.js";
+import { createInMemoryEventStore, createInMemorySnapshotStore, createInMemoryTable, type InMemoryTable, tableNames } from "../../store/index.js";
+import type { StoreKind } from "../support/event-store-fixture.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
 
 /** A JSON response body in a test, read as loosely as the assertions that check it. */
@@ -26,6 +27,8 @@ export interface Response {
 export interface E2eApi {
   readonly url: string;
   readonly local: LocalApi;
+  /** Where the API keeps its events when it keeps them in memory; in the events table otherwise. */
+  readonly memoryEvents?: InMemoryTable;
   token(request: TokenRequest): Promise<string>;
   /** The faults the API logged so far (the stack of every 500), for a failing assertion to show. */
   faults(): string;
@@ -83,10 +86,12 @@ class FaultKeepingLogger extends Logger {
 /**
  * `npm start`'s API, in process, on a free port: the real route table and runtime against the
  * test run's DynamoDB Local, with fresh tables and a user pool key of its own; the read models'
- * servers only when given.
+ * servers only when given. With `events` "memory", the events and snapshots are kept in memory
+ * instead, for tests of what the HTTP layer decides; the read models' tables stay DynamoDB's.
  */
-export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = {}): Promise<E2eApi> => {
+export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = {}, events: StoreKind = "dynamodb"): Promise<E2eApi> => {
   const dir = await mkdtemp(path.join(tmpdir(), "bookstore-e2e-"));
+  const memoryEvents = events === "memory" ? createInMemoryTable() : undefined;
   const logger = new FaultKeepingLogger();
   const auth = { ...localAuthConfig({}), keyDir: path.join(dir, "auth") };
   const local = await startLocalApi({
@@ -96,11 +101,15 @@ export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = 
     readModels,
     auth,
     logger,
+    ...(memoryEvents === undefined
+      ? {}
+      : { eventStores: { store: createInMemoryEventStore({ table: memoryEvents }), snapshots: createInMemorySnapshotStore(memoryEvents) } }),
   });
   const token = (request: TokenRequest) => mintToken(local.keys, auth, request);
   return {
     url: local.server.url,
     local,
+    ...(memoryEvents === undefined ? {} : { memoryEvents }),
     token,
     faults: () => (logger.faults.length === 0 ? "no faults logged" : `${logger.faults.length} faults logged; the first:\n${logger.faults.slice(0, 2).join("\n")}`),
     as: async (user, groups = []) => client(local.server.url, subFor(user), await token({ user, groups })),
