@@ -8,7 +8,6 @@ import { bookSearch, getBook } from "../../projections/book-search.js";
 import type { SearchPorts, ViewPorts } from "../../projections/ports.js";
 import { searchBooks } from "../../projections/search-books.js";
 import { asAdmin, freshCommands, nextIsbn, ok, type CommandsFixture } from "../support/commands-fixture.js";
-import type { MemoryStoreFixture } from "../support/event-store-fixture.js";
 import { eventsOf, freshViews, streamEvent } from "../support/projections-fixture.js";
 import { readModelContract } from "../support/read-model-contract.js";
 
@@ -41,7 +40,7 @@ readModelContract({
 });
 
 describe("book search", () => {
-  let f: CommandsFixture<MemoryStoreFixture>;
+  let f: CommandsFixture;
   let ports: ViewPorts & SearchPorts;
   const ids: Record<string, string> = {};
   const book = (title: string, authors: string[], category: string, priceCents: number, description: string) => ({
@@ -57,7 +56,7 @@ describe("book search", () => {
   });
 
   beforeAll(async () => {
-    f = await freshCommands("search", {}, "memory");
+    f = await freshCommands("search");
     ports = await freshPorts();
     const catalogue = [
       book("The Whale", ["Herman Melville"], "fiction", 1800, "A captain hunts a white whale across the oceans."),
