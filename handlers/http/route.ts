@@ -26,6 +26,12 @@ export interface RouteInput<P, Q, B> {
   readonly correlationId: string;
 }
 
+/** The caller of a route that needs a token; the route table guarantees there is one. */
+export const callerOf = (input: RouteInput<unknown, unknown, unknown>): Claims => {
+  if (input.claims === undefined) throw new Error("a route that needs a token was called without claims");
+  return input.claims;
+};
+
 export interface ResponseHeader {
   readonly description: string;
   readonly schema: Readonly<Record<string, unknown>>;

@@ -13,7 +13,7 @@ import { getInventoryRoute } from "./queries/get-inventory.js";
 import { getOrderRoute } from "./queries/get-order.js";
 import { listOrdersRoute } from "./queries/list-orders.js";
 import { searchBooksRoute } from "./queries/search-books.js";
-import { streamEventsRoute } from "./queries/stream-events.js";
+import { streamEventsRoute } from "./operations/stream-events.js";
 import type { AnyRoute } from "./route.js";
 import { type Runtime, runtimeFromEnv } from "./runtime.js";
 

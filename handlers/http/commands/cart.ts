@@ -1,9 +1,9 @@
 import { streams } from "../../../events/index.js";
 import { AddCartItemBody, ChangeCartItemBody } from "../codecs/cart.js";
 import { BookIdPath, CommandAccepted, NoPath, NoQuery } from "../codecs/common.js";
-import { type AnyRoute, defineRoute } from "../route.js";
+import { type AnyRoute, callerOf, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { callerOf, sendForVersion } from "./send.js";
+import { sendForVersion } from "./send.js";
 
 const tags = ["cart"];
 

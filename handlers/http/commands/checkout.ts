@@ -4,9 +4,9 @@ import { CheckoutBody, OrderPlacedResponse } from "../codecs/checkout.js";
 import { NoPath, NoQuery } from "../codecs/common.js";
 import { OrderStatus } from "../codecs/orders.js";
 import { created } from "../result.js";
-import { type AnyRoute, defineRoute } from "../route.js";
+import { type AnyRoute, callerOf, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { callerOf, send, versionOf } from "./send.js";
+import { send, versionOf } from "./send.js";
 
 /**
  * Places an order from the caller's cart. Send an `Idempotency-Key`: a retry with the same key

@@ -2,9 +2,9 @@ import { streams } from "../../../events/index.js";
 import { CommandAccepted, NoQuery } from "../codecs/common.js";
 import { OrderIdPath, OrderPaymentBody, OrderPaymentResponse, OrderStatus } from "../codecs/orders.js";
 import { ok } from "../result.js";
-import { type AnyRoute, defineRoute } from "../route.js";
+import { type AnyRoute, callerOf, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { callerOf, send, sendForVersion } from "./send.js";
+import { send, sendForVersion } from "./send.js";
 
 /** A customer may cancel only their own orders (another's answers 404, as if it did not exist); an admin any. */
 export const cancelOrderRoute = (runtime: () => Runtime): AnyRoute =>

@@ -1,9 +1,9 @@
 import { streams } from "../../../events/index.js";
 import { BookIdPath, CommandAccepted, NoQuery } from "../codecs/common.js";
 import { RateBookBody } from "../codecs/ratings.js";
-import { type AnyRoute, defineRoute } from "../route.js";
+import { type AnyRoute, callerOf, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
-import { callerOf, sendForVersion } from "./send.js";
+import { sendForVersion } from "./send.js";
 
 export const rateBookRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({

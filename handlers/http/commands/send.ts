@@ -6,17 +6,11 @@ import type { CommandResult } from "../../commands/handle.js";
 import type { CommandOutcome } from "../../commands/run-command.js";
 import { problemForError } from "../problem.js";
 import { type Failure, ok, type Success } from "../result.js";
-import type { Claims, RouteInput } from "../route.js";
+import { callerOf, type Claims, type RouteInput } from "../route.js";
 import type { Runtime } from "../runtime.js";
 
 /** Who the caller is to the domain: customers act as themselves, admins under their own id. */
 export const actorOf = (claims: Claims): string => `${claims.groups.includes("admin") ? "admin" : "customer"}:${claims.sub}`;
-
-/** The caller of a route that needs a token; the route table guarantees there is one. */
-export const callerOf = (input: RouteInput<unknown, unknown, unknown>): Claims => {
-  if (input.claims === undefined) throw new Error("a route that needs a token was called without claims");
-  return input.claims;
-};
 
 /**
  * The record id of an Idempotency-Key. A key is the caller's own, so it is scoped to the caller's

@@ -2,12 +2,11 @@ import { getCart } from "../../../projections/cart-view.js";
 import { CartView } from "../codecs/cart.js";
 import { MinVersionQuery, NoPath } from "../codecs/common.js";
 import { ok } from "../result.js";
-import { type AnyRoute, defineRoute } from "../route.js";
-import type { Runtime } from "../runtime.js";
-import { callerOf } from "../commands/send.js";
+import { type AnyRoute, callerOf, defineRoute } from "../route.js";
+import type { QueryRuntime } from "../runtime.js";
 import { readAtLeast, staleHeaders, staleResponseHeaders } from "./read-your-writes.js";
 
-export const getCartRoute = (runtime: () => Runtime): AnyRoute =>
+export const getCartRoute = (runtime: () => QueryRuntime): AnyRoute =>
   defineRoute({
     operationId: "getCart",
     method: "GET",

@@ -1,14 +1,13 @@
 import { getOrder } from "../../../projections/order-history.js";
 import { OrderIdPath, OrderQuery, OrderView } from "../codecs/orders.js";
-import { callerOf } from "../commands/send.js";
 import { problem } from "../problem.js";
 import { ok } from "../result.js";
-import { type AnyRoute, defineRoute } from "../route.js";
-import type { Runtime } from "../runtime.js";
+import { type AnyRoute, callerOf, defineRoute } from "../route.js";
+import type { QueryRuntime } from "../runtime.js";
 import { orderDetails } from "./order-wire.js";
 import { readAtLeast, staleHeaders, staleResponseHeaders } from "./read-your-writes.js";
 
-export const getOrderRoute = (runtime: () => Runtime): AnyRoute =>
+export const getOrderRoute = (runtime: () => QueryRuntime): AnyRoute =>
   defineRoute({
     operationId: "getOrder",
     method: "GET",

@@ -1,13 +1,12 @@
 import { listOrders } from "../../../projections/order-history.js";
 import { NoPath } from "../codecs/common.js";
 import { OrderHistory, OrdersQuery } from "../codecs/orders.js";
-import { callerOf } from "../commands/send.js";
 import { ok } from "../result.js";
-import { type AnyRoute, defineRoute } from "../route.js";
-import type { Runtime } from "../runtime.js";
+import { type AnyRoute, callerOf, defineRoute } from "../route.js";
+import type { QueryRuntime } from "../runtime.js";
 import { orderSummary } from "./order-wire.js";
 
-export const listOrdersRoute = (runtime: () => Runtime): AnyRoute =>
+export const listOrdersRoute = (runtime: () => QueryRuntime): AnyRoute =>
   defineRoute({
     operationId: "listOrders",
     method: "GET",
