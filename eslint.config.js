@@ -26,6 +26,13 @@ export default tseslint.config(
   restrict(["store/**"], forbid(["domain", "projections", "handlers", "stacks", "local", "cli", "tests", "bench"], "store/ imports only events/ and the AWS SDK")),
   restrict(["projections/**"], forbid(["domain", "handlers", "stacks", "local", "cli", "tests", "bench"], "projections/ never imports domain/ or anything below it")),
   restrict(["handlers/**"], forbid(["stacks", "local", "cli", "tests", "bench"], "handlers/ imports only the layers above it")),
+  // Queries answer from read models: nothing of the command side or the event store (a query
+  // that loaded aggregates would read the partitions checkouts write). Given after handlers/**,
+  // this list replaces that one for these files, so it repeats it.
+  restrict(["handlers/http/queries/**"], [
+    ...forbid(["stacks", "local", "cli", "tests", "bench", "store", "domain"], "queries/ read read models only"),
+    { regex: "^(\\.\\./)+commands(/|$)", message: "queries/ never import the command side: they read read models only (DESIGN.md)" },
+  ]),
   restrict(["stacks/**"], [
     ...forbid(["domain", "local", "cli", "tests", "bench"], "stacks/ imports only the handler and projection registries"),
     // The one exception: the table definitions, shared with the local runtime and the tests.

@@ -14,6 +14,8 @@ export interface ReadSideOptions {
   /** How often unpaid orders are swept (default 15 s); 0 leaves the sweep out. */
   readonly sweepEveryMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** Only these projections and processes, by name (a test that needs one read model); all of them unless given. */
+  readonly only?: readonly string[];
 }
 
 export interface ReadSide {
@@ -28,13 +30,15 @@ export interface ReadSide {
  * The read side as `npm start` runs it: every projection prepared (book search makes its index),
  * then the stream poller over the events table, writing to the same read models the queries read.
  */
-export const startReadSide = async ({ runtime, dynamoDbEndpoint, idleDelayMs, sweepEveryMs = 15_000, onError }: ReadSideOptions): Promise<ReadSide> => {
+export const startReadSide = async ({ runtime, dynamoDbEndpoint, idleDelayMs, sweepEveryMs = 15_000, onError, only }: ReadSideOptions): Promise<ReadSide> => {
   // Over the read models, not a copy of them: their servers are reached only when a projection asks.
   const ports = Object.assign(Object.create(runtime.readModels) as typeof runtime.readModels, {
     commands: runtime.commands,
     clock: () => new Date(),
   });
-  const running: Projection<typeof ports>[] = [...projections.filter((p) => ports.searchConfigured || p !== bookSearch), ...processes];
+  const running: Projection<typeof ports>[] = [...projections.filter((p) => ports.searchConfigured || p !== bookSearch), ...processes].filter(
+    (p) => only === undefined || only.includes(p.name),
+  );
   for (const projection of running) await projection.prepare?.(ports);
   const streams = new DynamoDBStreamsClient(localAwsConfig(dynamoDbEndpoint));
   const poller = createStreamPoller({

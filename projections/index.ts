@@ -1,4 +1,6 @@
 import { bestsellers } from "./bestsellers.js";
+import { bookDetail } from "./book-detail.js";
+import { bookTitles } from "./book-titles.js";
 import { bookSearch } from "./book-search.js";
 import { cartView } from "./cart-view.js";
 import { integrationEvents } from "./integration-events.js";
@@ -14,9 +16,11 @@ import { topRated } from "./top-rated.js";
 export const projections: readonly Projection<ProjectionPorts>[] = [
   cartView,
   inventoryView,
+  bookDetail,
   orderHistory,
   bestsellers,
   topRated,
+  bookTitles,
   bookSearch,
   salesByCategory,
   integrationEvents,
@@ -35,8 +39,10 @@ export { getCart, type CartView } from "./cart-view.js";
 export { getInventory, type InventoryView } from "./inventory-view.js";
 export { getOrder, listOrders, type OrderView, type OrderPage } from "./order-history.js";
 export { topBestsellers, type Bestseller } from "./bestsellers.js";
+export { titlesOf } from "./book-titles.js";
 export { topRatedBooks, MIN_RATINGS, type RatedBook } from "./top-rated.js";
 export { getBook } from "./book-search.js";
+export { getBookDetail, type BookDetail } from "./book-detail.js";
 export { ensureBookIndex, type BookDocument } from "./book-index.js";
 export { searchBooks, InvalidCursor, type BookQuery, type BookResults, type BookSort } from "./search-books.js";
 export { dailySales, type DailySales } from "./sales-by-category.js";

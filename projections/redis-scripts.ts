@@ -139,6 +139,16 @@ redis.call('HSET', KEYS[1], 'v', v)
 return 1
 `;
 
+/** KEYS: the titles hash. ARGV: version, book id, the title ('' when the event leaves it as it was). */
+const titleScript = `${versionGate("redis.call('HGET', KEYS[1], 'v:' .. ARGV[2])")}
+if ARGV[3] == '' then
+  redis.call('HSET', KEYS[1], 'v:' .. ARGV[2], v)
+else
+  redis.call('HSET', KEYS[1], 'v:' .. ARGV[2], v, ARGV[2], ARGV[3])
+end
+return 1
+`;
+
 interface Scripts {
   projectOrderEvent(order: string, bestsellers: string, version: number, kind: string, lines: string): Promise<number>;
   projectRating(
@@ -151,6 +161,7 @@ interface Scripts {
     bookId: string,
     minRatings: number,
   ): Promise<number>;
+  projectBookTitle(titles: string, version: number, bookId: string, title: string): Promise<number>;
   recordBookCategory(categories: string, bookId: string, eventId: string, category: string): Promise<number>;
   projectSale(order: string, categories: string, version: number, eventId: string, kind: string, a: string, b: string, dayKeys: string): Promise<number | (number | string)[]>;
 }
@@ -164,6 +175,7 @@ export type ScriptReply = Awaited<ReturnType<Scripts[keyof Scripts]>>;
 const shapes = {
   projectOrderEvent: { keys: 2, args: 3, lua: orderScript },
   projectRating: { keys: 2, args: 6, lua: ratingScript },
+  projectBookTitle: { keys: 1, args: 3, lua: titleScript },
   recordBookCategory: { keys: 1, args: 3, lua: bookCategoryScript },
   projectSale: { keys: 2, args: 6, lua: saleScript },
 } satisfies Record<keyof Scripts, { keys: number; args: number; lua: string }>;

@@ -115,6 +115,9 @@ const totalOf = (bookId: string, item: Record<string, unknown> | undefined): Sto
 
 const emptyTotal = (bookId: string): StockTotal => ({ bookId, levels: noStock, version: 0, revision: 0, attributes: {}, revised: false });
 
+/** A book's total from its stored item (already read, say with other items), or an empty one when there is none. */
+export const stockTotalOf = (bookId: string, item: Record<string, unknown> | undefined): StockTotal => totalOf(bookId, item) ?? emptyTotal(bookId);
+
 /** A book's total as stored, or an empty one for a book without stock events. */
 export const readStockTotal = async (views: ViewsPort, layout: StockLayout, bookId: string): Promise<StockTotal> => {
   const key = layout.totalKey(bookId);

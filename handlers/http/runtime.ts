@@ -15,12 +15,18 @@ export interface Runtime {
   readonly tables: TableNames;
   readonly store: EventStore;
   readonly commands: CommandHandler;
-  /** Same loading rules as command handling (snapshots included), for reads answered from the event store. */
+  /** What command handling loads and appends with (snapshots included). */
   readonly deps: CommandDeps;
   readonly newId: () => string;
   /** The read models the queries answer from; each server is reached only when a query needs it. */
   readonly readModels: ReadModels;
 }
+
+/**
+ * All a query route is given: the read models. Queries never load an aggregate or read the
+ * event store (they would read the partitions the commands write); the type keeps them to that.
+ */
+export type QueryRuntime = Pick<Runtime, "readModels">;
 
 export interface RuntimeConfig {
   readonly tables: TableNames;

@@ -1,13 +1,13 @@
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, type Client, type E2eApi, newBook, type Response, startE2eApi, stockedBook } from "./local-api.js";
+import { call, type Client, type E2eApi, expectAvailable, newBook, type Response, startE2eApi, stockedBook } from "./local-api.js";
 
 let api: E2eApi;
 let admin: Client;
 let customer: Client;
 beforeAll(async () => {
-  api = await startE2eApi("e2e-errors");
+  api = await startE2eApi("e2e-errors", {}, "dynamodb", { readSide: ["book-detail"] });
   admin = await api.as("root", ["admin"]);
   customer = await api.as("dave");
 });
@@ -68,7 +68,7 @@ describe("every error class of the real routes, as RFC 9457 problems", () => {
     const r = await buyer.post("/checkout");
     expectProblem(r, 409);
     expect(r.body).toMatchObject({ kind: "InsufficientStock", lines: [{ bookId: book, requested: 3, available: 2 }] });
-    expect((await buyer.get(`/books/${book}`)).body.available).toBe(2);
+    await expectAvailable(buyer, book, 2);
   });
 
   it("409 for checking out an empty cart", async () => {
@@ -137,10 +137,10 @@ describe("every error class of the real routes, as RFC 9457 problems", () => {
       meta: { correlationId: "c", causationId: "c", actor: "x", commandId: "c" },
     };
     await api.local.runtime.client.send(new PutItemCommand({ TableName: api.local.runtime.tables.events, Item: marshall(broken) }));
-    const r = await customer.get(`/books/${book}`, { "x-correlation-id": "e2e-broken-item" });
+    // Adding the book to a cart loads its stream, broken event and all.
+    const r = await customer.post("/cart/items", { bookId: book, quantity: 1 }, { "x-correlation-id": "e2e-broken-item" });
     expectProblem(r, 500);
     expect(r.body.correlationId).toBe("e2e-broken-item");
     expect(JSON.stringify(r.body)).not.toMatch(/twelve|BookPriceChanged|book#|stack/);
-    expectProblem(await customer.post("/cart/items", { bookId: book, quantity: 1 }), 500);
   });
 });

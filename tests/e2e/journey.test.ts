@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, type E2eApi, eventTypes, newBook, startE2eApi, stockedBook } from "./local-api.js";
+import { bookPage, type Client, type E2eApi, eventTypes, expectAvailable, newBook, startE2eApi, stockedBook } from "./local-api.js";
 
 let api: E2eApi;
 let admin: Client;
 let customer: Client;
 beforeAll(async () => {
-  api = await startE2eApi("e2e-journey");
+  api = await startE2eApi("e2e-journey", {}, "dynamodb", { readSide: ["book-detail"] });
   admin = await api.as("root", ["admin"]);
   customer = await api.as("carol");
 });
@@ -22,13 +22,15 @@ describe("over HTTP, against the local runtime", () => {
     expect((await admin.put(`/books/${bookId}/price`, { priceCents: 999, currency: "EUR" })).body).toEqual({ version: 3 });
     expect((await admin.post(`/inventory/${bookId}/receipts`, { quantity: 12 })).body).toEqual({ version: 1 });
 
-    const book = await customer.get(`/books/${bookId}`);
+    // The book page is a read model: asked for the version the last book command answered, and waited on for the receipt.
+    const book = await bookPage(customer, bookId, (b) => b.available === 12);
     expect(book.status).toBe(200);
+    expect((await customer.get(`/books/${bookId}?minVersion=3`)).headers.get("x-read-model-stale")).toBeNull();
     expect(book.body).toMatchObject({ bookId, title: "Solaris", description: "A planet that thinks.", priceCents: 999, available: 12, version: 3, discontinued: false });
 
     const other = await stockedBook(admin, 1);
     expect((await admin.post(`/books/${other}/discontinue`)).body).toEqual({ version: 2 });
-    expect((await customer.get(`/books/${other}`)).body.discontinued).toBe(true);
+    expect((await bookPage(customer, other, (b) => b.version === 2)).body.discontinued).toBe(true);
     const refused = await customer.post("/cart/items", { bookId: other, quantity: 1 });
     expect(refused.status).toBe(409);
     expect(refused.body.kind).toBe("BookDiscontinued");
@@ -70,14 +72,14 @@ describe("over HTTP, against the local runtime", () => {
       "CartItemRemoved",
       "CartCheckedOut",
     ]);
-    expect((await customer.get(`/books/${dune}`)).body.available).toBe(7);
+    await expectAvailable(customer, dune, 7);
 
     const cancelled = await customer.post(`/orders/${orderId}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toEqual({ version: 3 });
     expect(await eventTypes(admin, `order#${orderId}`)).toEqual(["OrderPlaced", "OrderPaid", "OrderCancelled"]);
-    expect((await customer.get(`/books/${dune}`)).body.available).toBe(10);
-    expect((await customer.get(`/books/${hobbit}`)).body.available).toBe(5);
+    await expectAvailable(customer, dune, 10);
+    await expectAvailable(customer, hobbit, 5);
 
     const again = await customer.post(`/orders/${orderId}/cancel`);
     expect(again.status).toBe(409);
@@ -91,7 +93,7 @@ describe("over HTTP, against the local runtime", () => {
     const placed = await customer.post("/checkout", { paymentToken: "tok_declined" });
     expect(placed.status).toBe(201);
     expect(placed.body.status).toBe("cancelled");
-    expect((await customer.get(`/books/${book}`)).body.available).toBe(4);
+    await expectAvailable(customer, book, 4);
   });
 
   it("a customer rates a book; a new rating replaces the old one", async () => {

@@ -5,8 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
 import { ulid } from "ulid";
+import { expect } from "vitest";
 import { localAuthConfig } from "../../local/auth-config.js";
 import { type LocalApi, startLocalApi } from "../../local/api.js";
+import { type ReadSide, startReadSide } from "../../local/read-side.js";
 import type { ReadModelConfig } from "../../handlers/http/read-models.js";
 import { mintToken, subFor, type TokenRequest } from "../../local/tokens.js";
 import { createInMemoryEventStore, createInMemorySnapshotStore, createInMemoryTable, type InMemoryTable, tableNames } from "../../store/index.js";
@@ -32,6 +34,8 @@ export interface E2eApi {
   token(request: TokenRequest): Promise<string>;
   /** The faults the API logged so far (the stack of every 500), for a failing assertion to show. */
   faults(): string;
+  /** Stops the projections started with it (a test that counts what the API alone does), if any ran. */
+  stopReadSide(): Promise<void>;
   /** A caller: every request carries its token. */
   as(user: string, groups?: readonly string[]): Promise<Client>;
   close(): Promise<void>;
@@ -89,7 +93,12 @@ class FaultKeepingLogger extends Logger {
  * servers only when given. With `events` "memory", the events and snapshots are kept in memory
  * instead, for tests of what the HTTP layer decides; the read models' tables stay DynamoDB's.
  */
-export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = {}, events: StoreKind = "dynamodb"): Promise<E2eApi> => {
+export interface E2eOptions {
+  /** The projections to run beside the API, by name, as `npm start`'s poller runs them: none unless given. */
+  readonly readSide?: readonly string[];
+}
+
+export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = {}, events: StoreKind = "dynamodb", options: E2eOptions = {}): Promise<E2eApi> => {
   const dir = await mkdtemp(path.join(tmpdir(), "bookstore-e2e-"));
   const memoryEvents = events === "memory" ? createInMemoryTable() : undefined;
   const logger = new FaultKeepingLogger();
@@ -106,18 +115,41 @@ export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = 
       : { eventStores: { store: createInMemoryEventStore({ table: memoryEvents }), snapshots: createInMemorySnapshotStore(memoryEvents) } }),
   });
   const token = (request: TokenRequest) => mintToken(local.keys, auth, request);
+  const readSide: ReadSide | undefined =
+    options.readSide === undefined
+      ? undefined
+      : await startReadSide({ runtime: local.runtime, dynamoDbEndpoint: dynamoDbEndpoint(), idleDelayMs: 50, sweepEveryMs: 0, only: options.readSide });
+  let stopping: Promise<void> | undefined;
+  const stopReadSide = () => (stopping ??= readSide?.stop() ?? Promise.resolve());
   return {
     url: local.server.url,
     local,
     ...(memoryEvents === undefined ? {} : { memoryEvents }),
     token,
     faults: () => (logger.faults.length === 0 ? "no faults logged" : `${logger.faults.length} faults logged; the first:\n${logger.faults.slice(0, 2).join("\n")}`),
+    stopReadSide,
     as: async (user, groups = []) => client(local.server.url, subFor(user), await token({ user, groups })),
     close: async () => {
+      await stopReadSide();
       await local.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+};
+
+/** How long a read model may take to show a write here; generous, the machine is shared. */
+export const VISIBLE_WITHIN = { timeout: 30_000, interval: 100 };
+
+/** A book's page once the book-detail read model shows what `ready` waits for (its available stock, say). */
+export const bookPage = async (client: Client, bookId: string, ready: (body: Json) => boolean): Promise<Response> => {
+  let last: Response | undefined;
+  await expect.poll(async () => ready((last = await client.get(`/books/${bookId}`)).body), VISIBLE_WITHIN).toBe(true);
+  return last!;
+};
+
+/** Waits for the book page to show `available` copies (the read model follows the checkouts); fails if it never does. */
+export const expectAvailable = async (client: Client, bookId: string, available: number): Promise<void> => {
+  await expect.poll(async () => (await client.get(`/books/${bookId}`)).body?.available, VISIBLE_WITHIN).toBe(available);
 };
 
 let isbnSeq = 0;

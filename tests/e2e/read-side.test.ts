@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe("the read side over HTTP, with the stream poller running", () => {
   it("runs every projection of the registry, book search included", () => {
-    expect(readSide.projections).toEqual(expect.arrayContaining(["cart-view", "inventory-view", "order-history", "bestsellers", "top-rated", "book-search"]));
+    expect(readSide.projections).toEqual(expect.arrayContaining(["cart-view", "inventory-view", "book-detail", "order-history", "bestsellers", "top-rated", "book-titles", "book-search"]));
   });
 
   it("a checkout shows in the cart, the stock, the order history, the bestsellers and the search", async () => {
@@ -146,6 +146,8 @@ describe("the read side over HTTP, with the stream poller running", () => {
 
   it("stock of a book never received is zero; of no book at all, 404", async () => {
     const added = await admin.post("/books", newBook());
+    // The catalogue is known to the query side once the book page has folded the book.
+    await expect.poll(async () => (await admin.get(`/inventory/${added.body.bookId}`)).status, VISIBLE_WITHIN).toBe(200);
     expect((await admin.get(`/inventory/${added.body.bookId}`)).body).toEqual({ bookId: added.body.bookId, onHand: 0, reserved: 0, available: 0, version: 0 });
     expect((await admin.get(`/inventory/${ulid()}`)).status).toBe(404);
   });

@@ -3,6 +3,7 @@ import { ulid } from "ulid";
 import { afterAll, inject } from "vitest";
 import { streams } from "../../events/index.js";
 import { bestsellers, topBestsellers } from "../../projections/bestsellers.js";
+import { bookTitles, titlesOf } from "../../projections/book-titles.js";
 import { topRated, topRatedBooks } from "../../projections/top-rated.js";
 import { freshViews } from "../support/projections-fixture.js";
 import { readModelContract } from "../support/read-model-contract.js";
@@ -38,4 +39,12 @@ readModelContract({
   read: ({ redis }) => topRatedBooks(redis),
   // Book 0: 5, 4 and a 2 changed to 5; book 1 has too few ratings to be listed.
   expected: (shop) => [{ bookId: shop.books[0], averageStars: (5 + 4 + 5) / 3, ratings: 3 }],
+});
+
+readModelContract({
+  projection: bookTitles,
+  freshPorts,
+  streamsOf: (shop) => shop.books.map(streams.book),
+  read: async ({ redis }, shop) => Object.fromEntries(await titlesOf(redis, [...shop.books, "no-such-book"])),
+  expected: (shop) => ({ [shop.books[0]]: `Book ${shop.books[0]}`, [shop.books[1]]: `Book ${shop.books[1]}, Revised` }),
 });

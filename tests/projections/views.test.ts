@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { streams } from "../../events/index.js";
+import { bookDetail, getBookDetail } from "../../projections/book-detail.js";
 import { cartView, getCart } from "../../projections/cart-view.js";
 import { getInventory, inventoryView } from "../../projections/inventory-view.js";
 import { getOrder, listOrders, orderHistory } from "../../projections/order-history.js";
@@ -37,6 +38,23 @@ readModelContract({
     { bookId: shop.books[0], onHand: 8, reserved: 0, available: 8, version: expect.any(Number) },
     // Received 10; 1 sold to the paid order, 4 sold and returned by the cancelled one.
     { bookId: shop.books[1], onHand: 9, reserved: 0, available: 9, version: expect.any(Number) },
+  ],
+});
+
+readModelContract({
+  projection: bookDetail,
+  freshPorts,
+  // The book page: the book's own stream and every stream that holds its stock.
+  streamsOf: (shop) => [
+    ...shop.books.map(streams.book),
+    ...shop.books.map(streams.inventory),
+    ...[shop.paidOrder, shop.cancelledOrder].map((o) => streams.reservation(o.orderId)),
+  ],
+  read: async ({ views }, shop) => Promise.all([...shop.books, "no-such-book"].map((b) => getBookDetail(views, b))),
+  expected: (shop) => [
+    expect.objectContaining({ bookId: shop.books[0], title: `Book ${shop.books[0]}`, priceCents: 1000, discontinued: false, onHand: 8, reserved: 0, available: 8, version: 1 }),
+    expect.objectContaining({ bookId: shop.books[1], title: `Book ${shop.books[1]}, Revised`, priceCents: 1500, onHand: 9, reserved: 0, available: 9, version: 2 }),
+    undefined,
   ],
 });
 

@@ -59,6 +59,7 @@ export const eventsOf = async (store: EventStore, ids: readonly StreamId[]): Pro
 };
 
 export interface Shop {
+  /** Book 1 is renamed at the end of the day, to `Book <id>, Revised`. */
   readonly books: readonly [string, string];
   /** Paid, and still paid. */
   readonly paidOrder: { readonly customerId: string; readonly orderId: string };
@@ -108,6 +109,8 @@ export const tradeADay = async ({ commands }: Trading): Promise<Shop> => {
   await rate(books[0], 5, changesMind);
   await rate(books[1], 1);
   await rate(books[1], 2);
+  // Renamed after it sold: what was bought keeps the old title, the catalogue shows the new.
+  ok(await commands.handle({ type: "ChangeBookDetails", bookId: books[1], title: `Book ${books[1]}, Revised` }, asAdmin));
   return { books, paidOrder, cancelledOrder, browsing, ratings };
 };
 

@@ -1,25 +1,19 @@
 import { isLeft } from "fp-ts/lib/Either.js";
 import { topBestsellers } from "../../../projections/bestsellers.js";
+import { titlesOf } from "../../../projections/book-titles.js";
 import { topRatedBooks } from "../../../projections/top-rated.js";
-import { aggregates } from "../../commands/aggregates.js";
-import { load } from "../../commands/load.js";
 import { Bestsellers, MAX_BESTSELLERS } from "../codecs/books.js";
 import { NoPath, NoQuery } from "../codecs/common.js";
 import { isRedisOutage } from "../read-models.js";
 import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
-import type { Runtime } from "../runtime.js";
+import type { QueryRuntime } from "../runtime.js";
 import { fromReadModel } from "./unavailable.js";
 
 const TOP = MAX_BESTSELLERS;
 
-/** The rankings hold ids only; titles come from the books' own streams (a renamed book shows its new title). */
-const titleOf = async (runtime: Runtime, bookId: string): Promise<string> => {
-  const book = await load(runtime.deps, aggregates.book, bookId);
-  return isLeft(book) ? "" : (book.right.state?.title ?? "");
-};
-
-export const getBestsellersRoute = (runtime: () => Runtime): AnyRoute =>
+/** Both rankings and their books' titles, from Redis alone (the titles projection follows renames). */
+export const getBestsellersRoute = (runtime: () => QueryRuntime): AnyRoute =>
   defineRoute({
     operationId: "getBestsellers",
     method: "GET",
@@ -31,15 +25,14 @@ export const getBestsellersRoute = (runtime: () => Runtime): AnyRoute =>
     response: { status: 200, codec: Bestsellers },
     problems: [503],
     handler: async () => {
-      const rt = runtime();
-      const ranked = await fromReadModel("bestsellers", isRedisOutage, () => {
-        const { redis } = rt.readModels;
-        return Promise.all([topBestsellers(redis, TOP), topRatedBooks(redis, TOP)]);
+      const { redis } = runtime().readModels;
+      const ranked = await fromReadModel("bestsellers", isRedisOutage, async () => {
+        const [sold, rated] = await Promise.all([topBestsellers(redis, TOP), topRatedBooks(redis, TOP)]);
+        const titles = await titlesOf(redis, [...new Set([...sold, ...rated].map((b) => b.bookId))]);
+        return { sold, rated, titles };
       });
       if (isLeft(ranked)) return ranked.left;
-      const [sold, rated] = ranked.right;
-      const ids = [...new Set([...sold, ...rated].map((b) => b.bookId))];
-      const titles = new Map(await Promise.all(ids.map(async (id) => [id, await titleOf(rt, id)] as const)));
+      const { sold, rated, titles } = ranked.right;
       return ok({
         items: sold.map((b) => ({ ...b, title: titles.get(b.bookId) ?? "" })),
         topRated: rated.map((b) => ({ ...b, title: titles.get(b.bookId) ?? "" })),

@@ -1,50 +1,34 @@
-import { isLeft } from "fp-ts/lib/Either.js";
-import { available } from "../../../domain/inventory.js";
-import { aggregates } from "../../commands/aggregates.js";
-import { load } from "../../commands/load.js";
-import { readStockLevels } from "../../commands/stock.js";
+import { getBookDetail } from "../../../projections/book-detail.js";
 import { BookView } from "../codecs/books.js";
-import { BookIdPath, NoQuery } from "../codecs/common.js";
+import { BookIdPath, MinVersionQuery } from "../codecs/common.js";
 import { problem } from "../problem.js";
 import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
-import type { Runtime } from "../runtime.js";
+import type { QueryRuntime } from "../runtime.js";
+import { readAtLeast, staleHeaders, staleResponseHeaders } from "./read-your-writes.js";
 
 /**
- * One book, folded from its own stream, with its stock from the book's stock counter (one item,
- * the sum of every stock event of the book). Always current; the book read model may take this
- * route over later.
+ * One book with its available stock, from the book page read model: one request to the views
+ * table, whatever the book's history. `minVersion` is the book version a book command answered.
  */
-export const getBookRoute = (runtime: () => Runtime): AnyRoute =>
+export const getBookRoute = (runtime: () => QueryRuntime): AnyRoute =>
   defineRoute({
     operationId: "getBook",
     method: "GET",
     path: "/books/{bookId}",
     auth: "public",
-    summary: "One book, with its available stock",
+    summary: "One book, with its available stock (minVersion: the book version a command answered)",
     tags: ["catalogue"],
-    request: { path: BookIdPath, query: NoQuery },
-    response: { status: 200, codec: BookView },
-    handler: async ({ path }) => {
-      const { deps } = runtime();
-      const [book, stock] = await Promise.all([load(deps, aggregates.book, path.bookId), readStockLevels(deps, path.bookId)]);
-      for (const loaded of [book, stock]) {
-        if (isLeft(loaded)) throw new Error(`stored item ${loaded.left.pk}/${String(loaded.left.sk)} does not decode: ${loaded.left.reason}`);
-      }
-      if (isLeft(book) || isLeft(stock) || book.right.state === null) return problem(404, "No such resource.");
-      const { bookId, title, authors, isbn, category, description, priceCents, currency, discontinued } = book.right.state;
-      return ok({
-        bookId,
-        title,
-        authors,
-        isbn,
-        category,
-        description,
-        priceCents,
-        currency,
-        discontinued,
-        version: book.right.version,
-        available: Math.max(0, available(stock.right)),
-      });
+    request: { path: BookIdPath, query: MinVersionQuery },
+    response: { status: 200, codec: BookView, headers: staleResponseHeaders },
+    handler: async ({ path, query }) => {
+      const { readModels } = runtime();
+      const { value: page, stale } = await readAtLeast(() => getBookDetail(readModels.views, path.bookId), (p) => p?.version ?? 0, query.minVersion);
+      if (page === undefined) return { ...problem(404, "No such resource."), ...(stale ? { headers: staleHeaders(stale) } : {}) };
+      const { bookId, title, authors, isbn, category, description, priceCents, currency, discontinued, version } = page;
+      return ok(
+        { bookId, title, authors: [...authors], isbn, category, description, priceCents, currency, discontinued, version, available: Math.max(0, page.available) },
+        staleHeaders(stale),
+      );
     },
   });

@@ -1,14 +1,14 @@
-import { streams } from "../../../events/index.js";
+import { getBookDetail } from "../../../projections/book-detail.js";
 import { getInventory } from "../../../projections/inventory-view.js";
 import { BookIdPath, MinVersionQuery } from "../codecs/common.js";
 import { InventoryView } from "../codecs/inventory.js";
 import { problem } from "../problem.js";
 import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
-import type { Runtime } from "../runtime.js";
+import type { QueryRuntime } from "../runtime.js";
 import { readAtLeast, staleHeaders, staleResponseHeaders } from "./read-your-writes.js";
 
-export const getInventoryRoute = (runtime: () => Runtime): AnyRoute =>
+export const getInventoryRoute = (runtime: () => QueryRuntime): AnyRoute =>
   defineRoute({
     operationId: "getInventory",
     method: "GET",
@@ -19,10 +19,10 @@ export const getInventoryRoute = (runtime: () => Runtime): AnyRoute =>
     request: { path: BookIdPath, query: MinVersionQuery },
     response: { status: 200, codec: InventoryView, headers: staleResponseHeaders },
     handler: async ({ path, query }) => {
-      const { readModels, store } = runtime();
+      const { readModels } = runtime();
       const { value: stock, stale } = await readAtLeast(() => getInventory(readModels.views, path.bookId), (v) => v.version, query.minVersion);
       // Never stocked: zeros for a book of the catalogue, 404 for an id that names no book.
-      if (stock.version === 0 && (await store.streamVersion(streams.book(path.bookId))) === 0) {
+      if (stock.version === 0 && (await getBookDetail(readModels.views, path.bookId)) === undefined) {
         return { ...problem(404, "No such resource."), ...(stale ? { headers: staleHeaders(stale) } : {}) };
       }
       const { bookId, onHand, reserved, version } = stock;

@@ -4,9 +4,9 @@ import { NoPath, NoQuery } from "../codecs/common.js";
 import { ProjectionStatuses } from "../codecs/projections.js";
 import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
-import type { Runtime } from "../runtime.js";
+import type { QueryRuntime } from "../runtime.js";
 
-export const projectionStatusRoute = (runtime: () => Runtime): AnyRoute =>
+export const projectionStatusRoute = (runtime: () => QueryRuntime): AnyRoute =>
   defineRoute({
     operationId: "getProjectionStatus",
     method: "GET",

@@ -7,7 +7,7 @@ import { validationProblem } from "../problem.js";
 import { isSearchOutage } from "../read-models.js";
 import { type Failure, ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
-import type { Runtime } from "../runtime.js";
+import type { QueryRuntime } from "../runtime.js";
 import { fromReadModel } from "./unavailable.js";
 
 type Query = typeof SearchBooksQuery._A;
@@ -28,7 +28,7 @@ const badCursor = validationProblem([{ in: "query", parameter: "cursor", detail:
 /** A dead or hung node fails the search within about 3 s (two tries of 1.5 s), never the 30 s API Gateway allows. */
 const limits = { timeoutMs: 1500, maxRetries: 1 };
 
-const find = async (runtime: Runtime, query: Query): Promise<Either<Failure, BookResults>> => {
+const find = async (runtime: QueryRuntime, query: Query): Promise<Either<Failure, BookResults>> => {
   const found = await fromReadModel("search", isSearchOutage, async () => {
     try {
       return right(await searchBooks(runtime.readModels, toBookQuery(query), limits));
@@ -42,7 +42,7 @@ const find = async (runtime: Runtime, query: Query): Promise<Either<Failure, Boo
   return isLeft(found) ? found : found.right;
 };
 
-export const searchBooksRoute = (runtime: () => Runtime): AnyRoute =>
+export const searchBooksRoute = (runtime: () => QueryRuntime): AnyRoute =>
   defineRoute({
     operationId: "searchBooks",
     method: "GET",
