@@ -68,9 +68,9 @@ export const api = (routes: readonly RouteSpec[], tables: Tables, servers: ReadM
   const api = new sst.aws.ApiGatewayV2("Api", {
     cors: {
       allowOrigins: corsOrigins($app.stage, process.env.CORS_ALLOW_ORIGINS),
-      allowHeaders: ["authorization", "content-type", "idempotency-key", "x-correlation-id"],
+      allowHeaders: ["authorization", "content-type", "idempotency-key", "if-match", "if-none-match", "x-correlation-id"],
       allowMethods: [...new Set(routes.map((r) => r.method))],
-      exposeHeaders: ["x-correlation-id", "location"],
+      exposeHeaders: ["x-correlation-id", "location", "etag", "x-read-model-stale"],
       maxAge: "1 day",
     },
     accessLog: { retention: $app.stage === "prod" ? "3 months" : "1 week" },

@@ -46,4 +46,9 @@ export interface CommandMeta {
    * writes one stream.
    */
   readonly idempotentByState?: boolean;
+  /**
+   * The versions the caller last saw (`If-Match`), by stream id: the command runs only while
+   * those streams are still there, and is refused as `PreconditionFailed` once one has moved on.
+   */
+  readonly expectedVersions?: Readonly<Record<string, number>>;
 }

@@ -7,8 +7,17 @@ export interface IdempotencyKeyReused {
   readonly message: string;
 }
 
+/** The caller made its command conditional on a stream's version (`If-Match`), and the stream has moved on. */
+export interface PreconditionFailed {
+  readonly kind: "PreconditionFailed";
+  readonly streamId: string;
+  readonly expectedVersion: number;
+  readonly currentVersion: number;
+  readonly message: string;
+}
+
 /** What a command can answer instead of success. */
-export type CommandError = DomainError | AppendError | StoredItemDecodeError | IdempotencyKeyReused;
+export type CommandError = DomainError | AppendError | StoredItemDecodeError | IdempotencyKeyReused | PreconditionFailed;
 
 /**
  * How a caller should treat every kind a command can answer with: each layer declares its own
@@ -19,6 +28,7 @@ export const commandErrorKinds = {
   ...domainErrorKinds,
   ...storeErrorKinds,
   IdempotencyKeyReused: { class: "idempotency-mismatch" },
+  PreconditionFailed: { class: "precondition" },
 } as const satisfies Record<CommandError["kind"], { readonly class: string; readonly field?: string }>;
 
 export type CommandErrorClass = (typeof commandErrorKinds)[CommandError["kind"]]["class"];

@@ -49,6 +49,14 @@ const fromRecord = <R>(dup: DuplicateCommand, meta: CommandMeta): Either<Command
   return right({ result: dup.result as R, versions: dup.versions, duplicate: true });
 };
 
+const preconditionFailed = (streamId: string, expectedVersion: number, currentVersion: number): CommandError => ({
+  kind: "PreconditionFailed",
+  streamId,
+  expectedVersion,
+  currentVersion,
+  message: `${streamId} is at version ${currentVersion}, not the ${expectedVersion} the request was made on; read it again`,
+});
+
 /**
  * Load, decide, append with the expected versions; on a concurrency conflict (a stream moved on,
  * or a counter's guard no longer holds) load again and decide again, a bounded number of times with jittered exponential backoff. The command id
@@ -98,6 +106,11 @@ export const createRunner = (deps: CommandDeps): Runner => {
           const twin = meta.commandId === undefined ? undefined : await deps.store.findCommand(commandId);
           return twin ? fromRecord<R>(twin, meta) : plan;
         }
+        const moved = plan.right.changes.find((c) => {
+          const expected = meta.expectedVersions?.[c.loaded.streamId];
+          return expected !== undefined && expected !== c.loaded.version;
+        });
+        if (moved !== undefined) return left(preconditionFailed(moved.loaded.streamId, meta.expectedVersions![moved.loaded.streamId]!, moved.loaded.version));
         const changed = plan.right.changes.filter((c) => c.events.length > 0);
         if (changed.length === 0) {
           const versions = Object.fromEntries(plan.right.changes.map((c) => [c.loaded.streamId, c.loaded.version]));

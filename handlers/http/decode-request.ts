@@ -10,6 +10,8 @@ import type { AnyRoute, RouteInput } from "./route.js";
 import type { Failure } from "./result.js";
 
 const idempotencyKey = /^[\x21-\x7e]{1,255}$/;
+/** A version as this API's ETags give it: `"3"` from a write, `"3.12"` from a book page (the version, then its stock). */
+const versionTag = /^(?:W\/)?"([1-9][0-9]{0,14})(?:\.[0-9]{1,16})?"$/;
 
 const decodePart = <A>(codec: t.Decoder<unknown, A>, value: unknown, where: FieldError["in"], errors: FieldError[]): A | undefined => {
   const decoded = codec.decode(value);
@@ -52,6 +54,11 @@ export const decodeRequest = (
   if (key !== undefined && !idempotencyKey.test(key)) {
     errors.push({ in: "header", parameter: "Idempotency-Key", detail: "expected 1-255 visible ASCII characters" });
   }
+  const ifMatch = route.conditional === true ? event.headers["if-match"] : undefined;
+  const matched = ifMatch === undefined ? undefined : versionTag.exec(ifMatch.trim());
+  if (ifMatch !== undefined && matched === null) {
+    errors.push({ in: "header", parameter: "If-Match", detail: 'expected a version as an ETag of this API gives it, such as "3"' });
+  }
   if (errors.length > 0) return left(validationProblem(errors));
 
   return right({
@@ -60,6 +67,7 @@ export const decodeRequest = (
     body: decodedBody,
     claims,
     idempotencyKey: key,
+    ...(matched == null ? {} : { ifMatchVersion: Number(matched[1]) }),
     correlationId: correlationIdOf(event),
   });
 };

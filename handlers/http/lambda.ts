@@ -57,6 +57,6 @@ export const lambdaFor = (route: AnyRoute, options: { readonly logger?: Logger }
       const input = decodeRequest(route, event);
       const correlationId = correlationIdOf(event);
       if (isLeft(input)) return respond(route, input.left, correlationId);
-      return respond(route, await route.handler(input.right), correlationId);
+      return respond(route, await route.handler(input.right), correlationId, event.headers["if-none-match"]);
     });
 };

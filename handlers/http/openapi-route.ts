@@ -3,6 +3,7 @@ import { NoPath, NoQuery } from "./codecs/common.js";
 import { openApiDocument, type OpenApiDocument } from "./openapi.js";
 import { ok } from "./result.js";
 import { type AnyRoute, defineRoute } from "./route.js";
+import { catalogueCache } from "./caching.js";
 
 const OpenApiJson = t.UnknownRecord;
 
@@ -17,7 +18,7 @@ export const openApiRoute = (table: () => readonly AnyRoute[]): AnyRoute => {
     summary: "This API's OpenAPI 3.1 document",
     tags: ["meta"],
     request: { path: NoPath, query: NoQuery },
-    response: { status: 200, codec: OpenApiJson },
+    response: { status: 200, codec: OpenApiJson, cache: catalogueCache },
     handler: async () => ok((document ??= openApiDocument(table()))),
   });
 };

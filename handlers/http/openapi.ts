@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import { type JsonSchema } from "./json-schema-hints.js";
+import { cacheResponseHeaders } from "./caching.js";
 import { fieldsOf, SchemaComponents, toJsonSchema } from "./json-schema.js";
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./request-body.js";
 import { MAX_LISTED_ERRORS, PROBLEM_CONTENT_TYPE } from "./problem.js";
@@ -120,6 +121,7 @@ const problemDescriptions: Record<number, string> = {
   404: "No such resource, or not yours.",
   409: "A business rule or a concurrent change refused the command.",
   413: `The body is over ${MAX_BODY_BYTES} bytes.`,
+  412: "`If-Match` named a version the resource has moved on from: read it again (its `ETag`), then decide again.",
   415: "The body is not application/json.",
   422: `The Idempotency-Key was already used with a different request (\`idempotency-key-reused\`), or a cart line, a cart or an order would total more than ${MAX_TOTAL_CENTS} cents (\`limit-exceeded\`, with \`scope\`, \`totalCents\` and \`maxCents\`).`,
   500: "A fault on our side; the problem carries a correlation id.",
@@ -153,11 +155,21 @@ const operation = (route: AnyRoute, components: SchemaComponents): JsonSchema =>
     ...(route.method === "POST"
       ? [{ name: "Idempotency-Key", in: "header", required: false, description: "Makes a retry of this command safe.", schema: { type: "string", maxLength: 255, pattern: "^[\\x21-\\x7e]{1,255}$" } }]
       : []),
+    ...(route.conditional === true
+      ? [{ name: "If-Match", in: "header", required: false, description: 'The version the change is made on, as an `ETag` of the resource gives it (`"3"`, or a book page\'s `"3.12"`): 412 if it has moved on.', schema: { type: "string", maxLength: 40, pattern: '^(W/)?"[1-9][0-9]{0,14}(\\.[0-9]{1,16})?"$' } }]
+      : []),
+    ...(route.response.cache === undefined
+      ? []
+      : [{ name: "If-None-Match", in: "header", required: false, description: "An `ETag` this operation answered: 304 while it is current.", schema: { type: "string", maxLength: 1024, pattern: "^[\\x20-\\x7e]{1,1024}$" } }]),
   ];
   const { status, codec } = route.response;
   const success: JsonSchema = {
     description: STATUS_CODES[status] ?? "Success",
-    headers: withCors(route.response.headers),
+    headers: withCors({
+      ...route.response.headers,
+      ...(route.response.cache === undefined ? {} : cacheResponseHeaders(route.response.cache)),
+      ...(route.conditional === true ? { etag: { description: "The new version, for the next `If-Match`.", schema: { type: "string", maxLength: 17, pattern: '^"[1-9][0-9]{0,14}"$' } } } : {}),
+    }),
     ...(codec !== undefined && status !== 204 ? { content: { "application/json": { schema: toJsonSchema(codec, components) } } } : {}),
   };
   const body = route.request.body;
@@ -177,6 +189,7 @@ const operation = (route: AnyRoute, components: SchemaComponents): JsonSchema =>
     responses: {
       [String(status)]: success,
       ...Object.fromEntries(problemStatuses(route).map((s) => [String(s), problemResponse(s, problemDescriptions[s] ?? STATUS_CODES[s] ?? "Problem")])),
+      ...(route.response.cache === undefined ? {} : { "304": { description: "Not Modified: the `If-None-Match` validator is the current one.", headers: withCors() } }),
       "429": throttledResponse(route),
     },
   };

@@ -32,6 +32,7 @@ export const problemTypes = {
   malformedJson: typeUri("malformed-json"),
   unacceptableJson: typeUri("unacceptable-json"),
   limitExceeded: typeUri("limit-exceeded"),
+  preconditionFailed: typeUri("precondition-failed"),
 } as const;
 
 /** A problem that says no more than its status (RFC 9457 `about:blank`). */
@@ -79,6 +80,7 @@ const statuses: Record<Class, number> = {
   concurrency: 409,
   "too-large": 413,
   conflict: 409,
+  precondition: 412,
   fault: 500,
 };
 
@@ -113,6 +115,9 @@ export const problemForError = (error: KindedError): Failure => {
         type: problemTypes.concurrency,
         title: "Concurrent change",
       });
+    case "precondition":
+      // Another writer changed it since the caller read it: read again, then decide again.
+      return problem(412, message ?? kind, { type: problemTypes.preconditionFailed, title: "Precondition failed", kind, ...details });
     case "too-large":
       return problem(413, message ?? "The change is too large to store.");
     case "fault":

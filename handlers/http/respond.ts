@@ -1,15 +1,22 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { cached } from "./caching.js";
 import { PROBLEM_CONTENT_TYPE, problem } from "./problem.js";
+import { STALE_HEADER } from "./queries/read-your-writes.js";
 import type { AnyRoute } from "./route.js";
 import { type HttpResult, isFailure } from "./result.js";
 
 const base = (correlationId: string) => ({ "x-correlation-id": correlationId, "cache-control": "no-store" });
 
-/** Writes a handler's result for API Gateway: problems as problem+json, bodies through the response codec. */
+/**
+ * Writes a handler's result for API Gateway: problems as problem+json, bodies through the response
+ * codec. A cacheable route's success gets its caching headers (or is a 304 for the validator the
+ * client sent), unless the answer is flagged stale: that one nobody should keep.
+ */
 export const respond = (
   route: AnyRoute | undefined,
   result: HttpResult<unknown>,
   correlationId: string,
+  ifNoneMatch?: string,
 ): APIGatewayProxyStructuredResultV2 => {
   if (isFailure(result)) {
     return {
@@ -20,11 +27,14 @@ export const respond = (
   }
   if (result.status === 204) return { statusCode: 204, headers: { ...base(correlationId), ...result.headers } };
   const encoded = route?.response.codec ? route.response.codec.encode(result.body) : result.body;
-  return {
+  const response = {
     statusCode: result.status,
     headers: { ...base(correlationId), ...result.headers, "content-type": "application/json" },
     body: JSON.stringify(encoded),
   };
+  const policy = route?.response.cache;
+  if (policy === undefined || result.headers?.[STALE_HEADER] !== undefined) return response;
+  return cached(policy, response, ifNoneMatch, (policy.validator as ((body: unknown) => string) | undefined)?.(result.body));
 };
 
 /** A fault, not a refusal: the client gets the correlation id to quote, never a stack trace. */

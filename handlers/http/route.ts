@@ -1,4 +1,5 @@
 import type * as t from "io-ts";
+import type { CachePolicy } from "./caching.js";
 import type { Subject } from "./claims.js";
 import type { HttpResult } from "./result.js";
 
@@ -23,6 +24,8 @@ export interface RouteInput<P, Q, B> {
   /** Present on every route but `public` ones called without a token. */
   readonly claims: Claims | undefined;
   readonly idempotencyKey: string | undefined;
+  /** The version an `If-Match` header names, on a conditional route. */
+  readonly ifMatchVersion?: number;
   readonly correlationId: string;
 }
 
@@ -62,7 +65,17 @@ export interface Route<P, Q, B, R> {
     readonly codec?: t.Type<R, unknown, unknown>;
     /** Headers the success response may carry, by name, for the OpenAPI document. */
     readonly headers?: Readonly<Record<string, ResponseHeader>>;
+    /**
+     * A public GET's caching: its success carries `Cache-Control` and an `ETag`, and a matching
+     * `If-None-Match` answers 304. Absent: `no-store`.
+     */
+    readonly cache?: CachePolicy;
   };
+  /**
+   * The route takes `If-Match: "<version>"`: it runs only while the resource is at that version
+   * (412 otherwise), and its answer carries the new version as its `ETag`.
+   */
+  readonly conditional?: true;
   /** Problem statuses the route answers besides the ones every route may (400, 401, 403, 500...). */
   readonly problems?: readonly number[];
   // A method, not a property: the table holds routes of many input types (bivariant on purpose).

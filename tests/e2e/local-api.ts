@@ -46,8 +46,8 @@ export interface Client {
   readonly token: string;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
-  patch(path: string, body: unknown): Promise<Response>;
-  put(path: string, body: unknown): Promise<Response>;
+  patch(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  put(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   delete(path: string): Promise<Response>;
 }
 
@@ -69,8 +69,8 @@ const client = (base: string, sub: string, token: string): Client => {
     token,
     get: (p, headers) => send("GET", p, undefined, headers),
     post: (p, body, headers) => send("POST", p, body, headers),
-    patch: (p, body) => send("PATCH", p, body),
-    put: (p, body) => send("PUT", p, body),
+    patch: (p, body, headers) => send("PATCH", p, body, headers),
+    put: (p, body, headers) => send("PUT", p, body, headers),
     delete: (p) => send("DELETE", p),
   };
 };

@@ -145,8 +145,19 @@ describe("the OpenAPI document", () => {
     // Clients that pass minVersion learn from the document how a stale answer is flagged.
     for (const [path, method] of [["/cart", "get"], ["/orders/{orderId}", "get"], ["/inventory/{bookId}", "get"]] as const) {
       const ok = (doc.paths[path]?.[method]?.responses as Record<string, { headers?: Record<string, unknown> }>)["200"];
-      expect(Object.keys(ok?.headers ?? {}), path).toEqual(["Access-Control-Allow-Origin", "x-read-model-stale"]);
+      expect(Object.keys(ok?.headers ?? {}), path).toEqual(expect.arrayContaining(["Access-Control-Allow-Origin", "x-read-model-stale"]));
     }
+    // The public reads say how long they may be kept and take a validator back; the caller's own do not.
+    const book = doc.paths["/books/{bookId}"]?.get;
+    expect(Object.keys((book?.responses as Record<string, unknown>)["304"] ?? {})).toContain("description");
+    expect(Object.keys((book?.responses as Record<string, { headers?: object }>)["200"]?.headers ?? {})).toEqual(expect.arrayContaining(["cache-control", "etag"]));
+    expect((book?.parameters as { name: string }[]).map((p) => p.name)).toContain("If-None-Match");
+    expect(Object.keys(doc.paths["/cart"]?.get?.responses ?? {})).not.toContain("304");
+    expect(Object.keys((doc.paths["/cart"]?.get?.responses as Record<string, { headers?: object }>)["200"]?.headers ?? {})).not.toContain("etag");
+    // An admin's edits take If-Match and may answer 412.
+    const edit = doc.paths["/books/{bookId}"]?.patch;
+    expect((edit?.parameters as { name: string }[]).map((p) => p.name)).toContain("If-Match");
+    expect(Object.keys(edit?.responses ?? {})).toContain("412");
   });
 
   it("bounds every number it documents, and gives every integer a format", () => {

@@ -32,6 +32,7 @@ export const bookCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
   }),
   defineRoute({
     operationId: "changeBookDetails",
+    conditional: true,
     method: "PATCH",
     path: "/books/{bookId}",
     auth: "admin",
@@ -39,14 +40,15 @@ export const bookCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     tags,
     request: { ...book, body: ChangeBookDetailsBody },
     response: { status: 200, codec: CommandAccepted },
-    problems: [409],
+    problems: [409, 412],
     handler: async (input) => {
       const { bookId } = input.path;
-      return sendForVersion(runtime(), "changeBookDetails", input, { type: "ChangeBookDetails", bookId, ...input.body }, streams.book(bookId));
+      return sendForVersion(runtime(), "changeBookDetails", input, { type: "ChangeBookDetails", bookId, ...input.body }, streams.book(bookId), { etag: true });
     },
   }),
   defineRoute({
     operationId: "changeBookPrice",
+    conditional: true,
     method: "PUT",
     path: "/books/{bookId}/price",
     auth: "admin",
@@ -54,14 +56,15 @@ export const bookCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     tags,
     request: { ...book, body: ChangePriceBody },
     response: { status: 200, codec: CommandAccepted },
-    problems: [409],
+    problems: [409, 412],
     handler: async (input) => {
       const { bookId } = input.path;
-      return sendForVersion(runtime(), "changeBookPrice", input, { type: "ChangeBookPrice", bookId, ...input.body }, streams.book(bookId));
+      return sendForVersion(runtime(), "changeBookPrice", input, { type: "ChangeBookPrice", bookId, ...input.body }, streams.book(bookId), { etag: true });
     },
   }),
   defineRoute({
     operationId: "discontinueBook",
+    conditional: true,
     method: "POST",
     path: "/books/{bookId}/discontinue",
     auth: "admin",
@@ -69,10 +72,10 @@ export const bookCommandRoutes = (runtime: () => Runtime): AnyRoute[] => [
     tags,
     request: book,
     response: { status: 200, codec: CommandAccepted },
-    problems: [409, 422],
+    problems: [409, 412, 422],
     handler: async (input) => {
       const { bookId } = input.path;
-      return sendForVersion(runtime(), "discontinueBook", input, { type: "DiscontinueBook", bookId }, streams.book(bookId));
+      return sendForVersion(runtime(), "discontinueBook", input, { type: "DiscontinueBook", bookId }, streams.book(bookId), { etag: true });
     },
   }),
 ];

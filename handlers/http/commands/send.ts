@@ -46,8 +46,9 @@ export const send = async <R extends CommandResult>(
   operation: string,
   input: RouteInput<unknown, unknown, unknown>,
   command: Command,
+  precondition: Pick<CommandMeta, "expectedVersions"> = {},
 ): Promise<Sent<R>> => {
-  const outcome = await runtime.commands.handle(command, metaOf(operation, input));
+  const outcome = await runtime.commands.handle(command, { ...metaOf(operation, input), ...precondition });
   if (isLeft(outcome)) {
     if (outcome.left.kind === "StoredItemDecodeError") {
       throw new Error(`stored item ${outcome.left.pk}/${String(outcome.left.sk)} does not decode: ${outcome.left.reason}`);
@@ -71,7 +72,12 @@ export const sendForVersion = async (
   input: RouteInput<unknown, unknown, unknown>,
   command: Command,
   streamId: string,
+  options: { readonly etag?: boolean } = {},
 ): Promise<Success<{ version: number }> | Failure> => {
-  const sent = await send(runtime, operation, input, command);
-  return sent.ok ? ok({ version: versionOf(sent.outcome, streamId) }) : sent.failure;
+  // A conditional request's `If-Match` is the version the stream must still be at.
+  const sent = await send(runtime, operation, input, command, input.ifMatchVersion === undefined ? {} : { expectedVersions: { [streamId]: input.ifMatchVersion } });
+  if (!sent.ok) return sent.failure;
+  const version = versionOf(sent.outcome, streamId);
+  // On a conditional route, the new version is the validator the next write takes (`If-Match`).
+  return ok({ version }, options.etag === true ? { etag: `"${version}"` } : undefined);
 };

@@ -9,6 +9,7 @@ import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { QueryRuntime } from "../runtime.js";
 import { fromReadModel } from "./unavailable.js";
+import { catalogueCache } from "../caching.js";
 
 const TOP = MAX_BESTSELLERS;
 
@@ -22,7 +23,7 @@ export const getBestsellersRoute = (runtime: () => QueryRuntime): AnyRoute =>
     summary: "The Top 20 books by units sold, and the Top 20 by average stars",
     tags: ["catalogue"],
     request: { path: NoPath, query: NoQuery },
-    response: { status: 200, codec: Bestsellers },
+    response: { status: 200, codec: Bestsellers, cache: catalogueCache },
     problems: [503],
     handler: async () => {
       const { redis } = runtime().readModels;

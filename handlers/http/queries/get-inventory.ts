@@ -7,6 +7,7 @@ import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { QueryRuntime } from "../runtime.js";
 import { readAtLeast, staleHeaders, staleResponseHeaders } from "./read-your-writes.js";
+import { stockCache } from "../caching.js";
 
 export const getInventoryRoute = (runtime: () => QueryRuntime): AnyRoute =>
   defineRoute({
@@ -17,7 +18,7 @@ export const getInventoryRoute = (runtime: () => QueryRuntime): AnyRoute =>
     summary: "Stock of a book: on hand, reserved, available (minVersion: the inventory version a command answered)",
     tags: ["inventory"],
     request: { path: BookIdPath, query: MinVersionQuery },
-    response: { status: 200, codec: InventoryView, headers: staleResponseHeaders },
+    response: { status: 200, codec: InventoryView, headers: staleResponseHeaders, cache: stockCache },
     handler: async ({ path, query }) => {
       const { readModels } = runtime();
       const { value: stock, stale } = await readAtLeast(() => getInventory(readModels.views, path.bookId), (v) => v.version, query.minVersion);

@@ -9,6 +9,7 @@ import { type Failure, ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { QueryRuntime } from "../runtime.js";
 import { fromReadModel } from "./unavailable.js";
+import { catalogueCache } from "../caching.js";
 
 type Query = typeof SearchBooksQuery._A;
 
@@ -51,7 +52,7 @@ export const searchBooksRoute = (runtime: () => QueryRuntime): AnyRoute =>
     summary: "Search the catalogue: full text, filters, sort, facets, cursor pages",
     tags: ["catalogue"],
     request: { path: NoPath, query: SearchBooksQuery },
-    response: { status: 200, codec: BookPage },
+    response: { status: 200, codec: BookPage, cache: catalogueCache },
     problems: [503],
     handler: async ({ query }) => {
       const found = await find(runtime(), query);

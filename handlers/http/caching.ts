@@ -1,0 +1,63 @@
+import { createHash } from "node:crypto";
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { ResponseHeader } from "./route.js";
+
+/**
+ * How a public GET may be cached, by browsers and by the CDN in front of the API. Everything
+ * else (a caller's own data, a problem, an answer flagged stale) is `no-store`.
+ */
+export interface CachePolicy {
+  /**
+   * The representation's validator, when the route can tell it from the body better than a
+   * digest can (a book page: its version, then its stock, so `If-Match` can take it back).
+   * It must change whenever the body does.
+   */
+  readonly validator?: (body: never) => string;
+  /** How long a copy is fresh. */
+  readonly maxAgeSeconds: number;
+  /** How long after that a cache may still answer with it while it fetches a new one. */
+  readonly staleWhileRevalidateSeconds: number;
+}
+
+/** The catalogue (books, search, rankings): a few seconds' lag is worth a CDN hit on a busy day. */
+export const catalogueCache: CachePolicy = { maxAgeSeconds: 5, staleWhileRevalidateSeconds: 30 };
+/** Stock moves with every checkout: fresh for a second only. */
+export const stockCache: CachePolicy = { maxAgeSeconds: 1, staleWhileRevalidateSeconds: 5 };
+
+export const cacheControlOf = (policy: CachePolicy): string =>
+  `public, max-age=${policy.maxAgeSeconds}, stale-while-revalidate=${policy.staleWhileRevalidateSeconds}`;
+
+/**
+ * A strong validator of a representation: a digest of the body as sent. The body is what the
+ * read model's version (and, for a book, its stock) make it, so the tag changes exactly when
+ * the answer does, whichever read model it came from.
+ */
+export const etagOf = (body: string): string => `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+
+/** `If-None-Match` as RFC 9110 reads it: `*`, or a list of tags, weak ones compared weakly. */
+export const matchesNoneOf = (ifNoneMatch: string | undefined, etag: string): boolean => {
+  if (ifNoneMatch === undefined) return false;
+  const tags = ifNoneMatch.split(",").map((t) => t.trim());
+  return tags.includes("*") || tags.some((t) => t.replace(/^W\//, "") === etag);
+};
+
+/** A public success as cacheable, or 304 when the client already holds it. */
+export const cached = (
+  policy: CachePolicy,
+  response: APIGatewayProxyStructuredResultV2 & { body: string },
+  ifNoneMatch: string | undefined,
+  validator?: string,
+): APIGatewayProxyStructuredResultV2 => {
+  const etag = validator === undefined ? etagOf(response.body) : `"${validator}"`;
+  const headers: Record<string, string | number | boolean> = { ...response.headers, "cache-control": cacheControlOf(policy), etag };
+  if (!matchesNoneOf(ifNoneMatch, etag)) return { ...response, headers };
+  // A 304 has no body, so nothing to describe the type of.
+  delete headers["content-type"];
+  return { statusCode: 304, headers };
+};
+
+/** The headers a cacheable route documents. */
+export const cacheResponseHeaders = (policy: CachePolicy): Readonly<Record<string, ResponseHeader>> => ({
+  "cache-control": { description: "How long the answer may be cached.", schema: { type: "string", enum: [cacheControlOf(policy)] } },
+  etag: { description: "The representation's validator: send it back in `If-None-Match` for a 304.", schema: { type: "string", maxLength: 64, pattern: '^"[A-Za-z0-9_.-]{1,62}"$' } },
+});
