@@ -1,5 +1,6 @@
 import { alarms } from "./alarms.js";
 import { api } from "./api.js";
+import { cdn } from "./cdn.js";
 import type { ProjectionSpec, Registries } from "./inputs.js";
 import { projectors } from "./projectors.js";
 import { readModelServers } from "./read-model-servers.js";
@@ -13,11 +14,14 @@ export const bookstore = <P extends ProjectionSpec>(registries: Registries<P>) =
   // Integration events for other systems (shipping, mail); projections with `stores: ["bus"]` publish here.
   const bus = new sst.aws.Bus("Integration");
   const http = api(registries.routes, data, servers);
+  const edge = cdn(registries.routes, http.api.url);
   const subscribed = projectors(registries, data, servers, bus);
   const topic = alarms(subscribed);
   unpaidOrderSweep(data, servers);
   return {
     api: http.api.url,
+    // What a storefront calls: the API behind CloudFront, its public reads cached at the edge.
+    cdn: edge.url,
     userPool: http.users.id,
     userPoolClient: http.web.id,
     eventsTable: data.events.name,

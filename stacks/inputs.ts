@@ -1,7 +1,13 @@
+import type { CachePolicy } from "../handlers/http/caching.js";
 import type { Route } from "../handlers/http/route.js";
 
-/** What the infrastructure needs of a route: the rest of the route table is the handler's business. */
-export type RouteSpec = Pick<Route<unknown, unknown, unknown, unknown>, "operationId" | "method" | "path" | "auth">;
+/**
+ * What the infrastructure needs of a route: the rest of the route table is the handler's
+ * business. A route whose response has a cache policy is one the CDN may keep.
+ */
+export type RouteSpec = Pick<Route<unknown, unknown, unknown, unknown>, "operationId" | "method" | "path" | "auth"> & {
+  readonly response?: { readonly cache?: CachePolicy };
+};
 
 /** Read models a projector writes besides the views table; each one is linked only where declared. */
 export type ReadModelStore = "search" | "cache" | "bus" | "events";

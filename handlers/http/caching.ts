@@ -24,8 +24,12 @@ export const catalogueCache: CachePolicy = { maxAgeSeconds: 5, staleWhileRevalid
 /** Stock moves with every checkout: fresh for a second only. */
 export const stockCache: CachePolicy = { maxAgeSeconds: 1, staleWhileRevalidateSeconds: 5 };
 
-export const cacheControlOf = (policy: CachePolicy): string =>
-  `public, max-age=${policy.maxAgeSeconds}, stale-while-revalidate=${policy.staleWhileRevalidateSeconds}`;
+/**
+ * `public` for an anonymous request; `private` for one that carried credentials, so that no
+ * shared cache (the CDN, a proxy) keeps an answer made for a signed-in caller, even a public one.
+ */
+export const cacheControlOf = (policy: CachePolicy, shared = true): string =>
+  `${shared ? "public" : "private"}, max-age=${policy.maxAgeSeconds}, stale-while-revalidate=${policy.staleWhileRevalidateSeconds}`;
 
 /**
  * A strong validator of a representation: a digest of the body as sent. The body is what the
@@ -45,12 +49,11 @@ export const matchesNoneOf = (ifNoneMatch: string | undefined, etag: string): bo
 export const cached = (
   policy: CachePolicy,
   response: APIGatewayProxyStructuredResultV2 & { body: string },
-  ifNoneMatch: string | undefined,
-  validator?: string,
+  request: { readonly ifNoneMatch: string | undefined; readonly shared: boolean; readonly validator?: string },
 ): APIGatewayProxyStructuredResultV2 => {
-  const etag = validator === undefined ? etagOf(response.body) : `"${validator}"`;
-  const headers: Record<string, string | number | boolean> = { ...response.headers, "cache-control": cacheControlOf(policy), etag };
-  if (!matchesNoneOf(ifNoneMatch, etag)) return { ...response, headers };
+  const etag = request.validator === undefined ? etagOf(response.body) : `"${request.validator}"`;
+  const headers: Record<string, string | number | boolean> = { ...response.headers, "cache-control": cacheControlOf(policy, request.shared), etag };
+  if (!matchesNoneOf(request.ifNoneMatch, etag)) return { ...response, headers };
   // A 304 has no body, so nothing to describe the type of.
   delete headers["content-type"];
   return { statusCode: 304, headers };
@@ -58,6 +61,9 @@ export const cached = (
 
 /** The headers a cacheable route documents. */
 export const cacheResponseHeaders = (policy: CachePolicy): Readonly<Record<string, ResponseHeader>> => ({
-  "cache-control": { description: "How long the answer may be cached.", schema: { type: "string", enum: [cacheControlOf(policy)] } },
+  "cache-control": {
+    description: "How long the answer may be cached: `public` when the request carried no credentials, `private` when it did.",
+    schema: { type: "string", enum: [cacheControlOf(policy), cacheControlOf(policy, false)] },
+  },
   etag: { description: "The representation's validator: send it back in `If-None-Match` for a 304.", schema: { type: "string", maxLength: 64, pattern: '^"[A-Za-z0-9_.-]{1,62}"$' } },
 });

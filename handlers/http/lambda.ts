@@ -57,6 +57,9 @@ export const lambdaFor = (route: AnyRoute, options: { readonly logger?: Logger }
       const input = decodeRequest(route, event);
       const correlationId = correlationIdOf(event);
       if (isLeft(input)) return respond(route, input.left, correlationId);
-      return respond(route, await route.handler(input.right), correlationId, event.headers["if-none-match"]);
+      return respond(route, await route.handler(input.right), correlationId, {
+        ifNoneMatch: event.headers["if-none-match"],
+        authorised: event.headers.authorization !== undefined,
+      });
     });
 };

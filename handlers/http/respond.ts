@@ -7,6 +7,14 @@ import { type HttpResult, isFailure } from "./result.js";
 
 const base = (correlationId: string) => ({ "x-correlation-id": correlationId, "cache-control": "no-store" });
 
+/** What of the request decides how its answer may be cached. */
+export interface CacheContext {
+  /** The request's `If-None-Match`. */
+  readonly ifNoneMatch?: string | undefined;
+  /** The request carried credentials: its answer is for the caller's cache alone, never a shared one. */
+  readonly authorised?: boolean;
+}
+
 /**
  * Writes a handler's result for API Gateway: problems as problem+json, bodies through the response
  * codec. A cacheable route's success gets its caching headers (or is a 304 for the validator the
@@ -16,7 +24,7 @@ export const respond = (
   route: AnyRoute | undefined,
   result: HttpResult<unknown>,
   correlationId: string,
-  ifNoneMatch?: string,
+  context: CacheContext = {},
 ): APIGatewayProxyStructuredResultV2 => {
   if (isFailure(result)) {
     return {
@@ -34,7 +42,8 @@ export const respond = (
   };
   const policy = route?.response.cache;
   if (policy === undefined || result.headers?.[STALE_HEADER] !== undefined) return response;
-  return cached(policy, response, ifNoneMatch, (policy.validator as ((body: unknown) => string) | undefined)?.(result.body));
+  const validator = (policy.validator as ((body: unknown) => string) | undefined)?.(result.body);
+  return cached(policy, response, { ifNoneMatch: context.ifNoneMatch, shared: context.authorised !== true, ...(validator === undefined ? {} : { validator }) });
 };
 
 /** A fault, not a refusal: the client gets the correlation id to quote, never a stack trace. */

@@ -28,7 +28,9 @@ describe("public reads are cacheable", () => {
     const buyer = await api.as(`buyer-${ulid()}`);
     const page = await bookPage(buyer, book, (b) => b?.available === 10);
     expect(page.headers.get("etag")).toBe('"1.10"');
-    expect(page.headers.get("cache-control")).toBe(catalogue);
+    // A signed-in caller's copy is for its own browser; the CDN keeps only what anonymous requests get.
+    expect(page.headers.get("cache-control")).toBe("private, max-age=5, stale-while-revalidate=30");
+    expect((await call(`${api.url}/books/${book}`)).headers.get("cache-control")).toBe(catalogue);
 
     // Anyone, signed in or not, holding that tag gets no body back.
     const anonymous = await fetch(`${api.url}/books/${book}`, { headers: { "if-none-match": '"1.10"' } });

@@ -1,3 +1,4 @@
+import { catalogueCache } from "../../handlers/http/caching.js";
 import type { FilterPattern, ProjectionSpec, Registries, RouteSpec } from "../../stacks/inputs.js";
 import { registries } from "../../stacks/registries.js";
 
@@ -7,6 +8,7 @@ import { registries } from "../../stacks/registries.js";
  */
 export const fixtureRoutes: readonly RouteSpec[] = [
   { operationId: "fixturePublicLookup", method: "GET", path: "/fixture/{thingId}", auth: "public" },
+  { operationId: "fixtureCachedList", method: "GET", path: "/fixture-shelf/{shelfId}", auth: "public", response: { cache: catalogueCache } },
   { operationId: "fixtureCustomerCommand", method: "POST", path: "/fixture/things", auth: "customer" },
   { operationId: "fixtureAdminCommand", method: "DELETE", path: "/fixture/things/{thingId}", auth: "admin" },
 ];

@@ -21,6 +21,8 @@ import {
   table,
 } from "./resources.js";
 import { type Synthesis, synthesize } from "./synthesize.js";
+import { cdnBehaviours, pathPatternOf } from "../../stacks/cdn.js";
+import { catalogueCache } from "../../handlers/http/caching.js";
 
 // The stacks of a `dev` stage, built from the real registries plus a fixture route and projection
 // per kind, under Pulumi's mocks with SST's real components.
@@ -124,6 +126,75 @@ describe("API", () => {
     expect(settings.get("POST /checkout")?.throttlingRateLimit).toBeLessThan(settings.get("POST /cart/items")?.throttlingRateLimit ?? 0);
     expect(settings.get("POST /cart/items")?.throttlingRateLimit).toBeLessThan(settings.get("GET /cart")?.throttlingRateLimit ?? 0);
     expect(stage.defaultRouteSettings).toEqual({ throttlingRateLimit: limits.read.rateLimit, throttlingBurstLimit: limits.read.burstLimit });
+  });
+});
+
+describe("CDN", () => {
+  const distribution = () => one(s, "aws:cloudfront/distribution:Distribution", "Cdn").inputs;
+  // CloudFront's path patterns: `*` any run of characters, `/` included.
+  const covers = (pattern: string, path: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.]/g, "\\.")).join(".*")}$`).test(path.replace(/\{[^}]+\}/g, "x"));
+
+  it("caches exactly the route table's public reads that have a cache policy, keyed on the query, the token and the origin", () => {
+    const cacheable = fixtureRegistries.routes.filter((r) => r.method === "GET" && r.auth === "public" && r.response?.cache !== undefined);
+    expect(cacheable.map((r) => r.path)).toEqual(expect.arrayContaining(["/books", "/books/{bookId}", "/bestsellers", "/inventory/{bookId}", "/openapi.json", "/fixture-shelf/{shelfId}"]));
+    const behaviours = distribution().orderedCacheBehaviors as Record<string, unknown>[];
+    expect(behaviours.map((b) => b.pathPattern).sort()).toEqual([...new Set(cacheable.map((r) => pathPatternOf(r.path)))].sort());
+    // CloudFront takes the first pattern that matches: the more specific first.
+    const index = (p: string) => behaviours.findIndex((b) => b.pathPattern === p);
+    expect(index("/books/*")).toBeLessThan(index("/books"));
+
+    const policy = one(s, "aws:cloudfront/cachePolicy:CachePolicy", "CdnCataloguePolicy").inputs;
+    for (const b of behaviours) {
+      expect(b.cachePolicyId, String(b.pathPattern)).toBe("CdnCataloguePolicy-id");
+      expect(b.cachedMethods).toEqual(["GET", "HEAD"]);
+      expect(b.allowedMethods).toEqual(expect.arrayContaining(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]));
+      expect(b.viewerProtocolPolicy).toBe("redirect-to-https");
+    }
+    const key = policy.parametersInCacheKeyAndForwardedToOrigin;
+    expect(key.queryStringsConfig).toEqual({ queryStringBehavior: "all" });
+    expect(key.cookiesConfig).toEqual({ cookieBehavior: "none" });
+    // The token is in the key: a signed-in request never meets an entry made for someone else.
+    expect(key.headersConfig.headers.items).toEqual(expect.arrayContaining(["authorization", "origin"]));
+    // The API's Cache-Control decides: with no minimum, a private or no-store answer is never kept.
+    expect(policy.minTtl).toBe(0);
+    expect(policy.defaultTtl).toBe(0);
+    expect(policy.maxTtl).toBeLessThanOrEqual(60);
+
+    const forwarded = one(s, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy", "CdnForwardedPolicy").inputs;
+    // The writes that share a cached path (PATCH /books/{bookId}) still get what they need.
+    expect(forwarded.headersConfig.headers.items).toEqual(expect.arrayContaining(["content-type", "idempotency-key", "if-match"]));
+    expect(forwarded.headersConfig.headers.items).not.toContain("authorization");
+  });
+
+  it("every customer's and admin's read falls to the default behaviour, which caches nothing and forwards everything", () => {
+    const behaviours = distribution().orderedCacheBehaviors as { pathPattern: string }[];
+    for (const route of fixtureRegistries.routes.filter((r) => r.method === "GET" && r.auth !== "public")) {
+      expect(behaviours.filter((b) => covers(b.pathPattern, route.path)).map((b) => b.pathPattern), `${route.method} ${route.path}`).toEqual([]);
+    }
+    const fallback = distribution().defaultCacheBehavior;
+    // AWS's managed CachingDisabled and AllViewerExceptHostHeader (API Gateway refuses CloudFront's Host).
+    expect(fallback.cachePolicyId).toBe("4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
+    expect(fallback.originRequestPolicyId).toBe("b689b0a8-53d0-40ab-baf2-68738e2966ac");
+    expect(fallback.allowedMethods).toEqual(expect.arrayContaining(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]));
+  });
+
+  it("its origin is the API over HTTPS, and the stack's output is its address", () => {
+    const origins = distribution().origins as { domainName: string; customOriginConfig: { originProtocolPolicy: string } }[];
+    expect(origins).toHaveLength(1);
+    expect(origins[0]?.domainName).toMatch(/\.execute-api\.eu-west-1\.amazonaws\.com$/);
+    expect(origins[0]?.customOriginConfig.originProtocolPolicy).toBe("https-only");
+    expect(s.outputs.cdn).toMatch(/^https:\/\/[a-z0-9-]+\.cloudfront\.net$/);
+  });
+
+  it("refuses a route table in which a cached pattern would take a signed-in caller's read", () => {
+    const table = [
+      { operationId: "shelf", method: "GET", path: "/shelves/{shelfId}", auth: "public", response: { cache: catalogueCache } },
+      { operationId: "myShelf", method: "GET", path: "/shelves/{shelfId}/mine", auth: "customer" },
+    ] as const;
+    expect(() => cdnBehaviours(table)).toThrow(/GET \/shelves\/\{shelfId\}\/mine \(customer/);
+    // A write under the same pattern is fine: only GET and HEAD are cached.
+    expect(cdnBehaviours([table[0], { operationId: "editShelf", method: "PATCH", path: "/shelves/{shelfId}", auth: "admin" }])).toEqual(["/shelves/*"]);
+    expect(cdnBehaviours([table[0], { operationId: "other", method: "GET", path: "/shelf-counts", auth: "customer" }])).toEqual(["/shelves/*"]);
   });
 });
 

@@ -60,6 +60,7 @@ const answers: Record<string, (physical: string, arn: string, inputs: Inputs) =>
     port: inputs.port ?? 6379,
   }),
   "random:index/randomPassword:RandomPassword": (physical) => ({ result: `${physical}-secret` }),
+  "aws:cloudfront/distribution:Distribution": (physical) => ({ domainName: `${physical.toLowerCase()}.cloudfront.net` }),
   "aws:apigatewayv2/api:Api": (physical, arn) => ({ apiEndpoint: `https://${physical}.execute-api.${region}.amazonaws.com`, executionArn: arn }),
 };
 
