@@ -4,12 +4,15 @@ import type { RouteSpec } from "./inputs.js";
  * CloudFront in front of the API: the public catalogue reads answered at the edge for as long as
  * their `Cache-Control` allows, everything else passed through uncached.
  *
- * Nothing made for a signed-in caller is ever kept, by two rules that each suffice:
- * - the cached behaviours key on the `Authorization` header (so it is forwarded, and a request
- *   with a token never meets an entry made for another), and the API answers any request that
- *   carried credentials `private` or `no-store`, which CloudFront does not store (minimum TTL 0);
- * - only paths the route table marks cacheable get a cached behaviour, and `cdnBehaviours`
- *   refuses a table where such a path would also cover a non-public read.
+ * The cache key holds nothing personal: the query string and the `Origin` the CORS answer depends
+ * on, never a token or a cookie. Nothing made for a signed-in caller is kept, by two rules:
+ * - the API answers a request that carried credentials `private` (or `no-store`), which
+ *   CloudFront never stores with a minimum TTL of 0; a signed-in GET may be answered from the
+ *   anonymous copy, which is the same public page;
+ * - only the paths of public reads with a cache policy get a cached behaviour, and
+ *   `cdnBehaviours` refuses a route table where such a path would also take a non-public read.
+ * Every viewer header but `Host` (which API Gateway would refuse) reaches the API, the token
+ * included, so the writes that share a cached path (`PATCH /books/{bookId}`) work through it.
  */
 
 /** A route path as a CloudFront path pattern: each `{parameter}` a `*`. */
@@ -48,30 +51,18 @@ const allMethods = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"];
 
 export const cdn = (routes: readonly RouteSpec[], apiUrl: $util.Output<string>) => {
   const patterns = cdnBehaviours(routes);
-  // The cache key: the query string (a search, a page, `minVersion`), the token, and the Origin
-  // the CORS answer depends on; never cookies. TTLs follow the API's `Cache-Control`.
   const catalogue = new aws.cloudfront.CachePolicy("CdnCataloguePolicy", {
-    comment: "Public catalogue reads, as long as the API's Cache-Control says",
+    comment: "Public catalogue reads, as long as the API's Cache-Control says; keyed on nothing personal",
     minTtl: 0,
     defaultTtl: 0,
     maxTtl: 60,
     parametersInCacheKeyAndForwardedToOrigin: {
       queryStringsConfig: { queryStringBehavior: "all" },
-      headersConfig: { headerBehavior: "whitelist", headers: { items: ["authorization", "origin"] } },
+      headersConfig: { headerBehavior: "whitelist", headers: { items: ["origin"] } },
       cookiesConfig: { cookieBehavior: "none" },
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     },
-  });
-  // What the API needs besides the key, for the writes that share a cached path (`PATCH /books/{bookId}`).
-  const forwarded = new aws.cloudfront.OriginRequestPolicy("CdnForwardedPolicy", {
-    comment: "The headers the API reads besides the cache key",
-    queryStringsConfig: { queryStringBehavior: "all" },
-    headersConfig: {
-      headerBehavior: "whitelist",
-      headers: { items: ["content-type", "idempotency-key", "if-match", "x-correlation-id", "access-control-request-method", "access-control-request-headers"] },
-    },
-    cookiesConfig: { cookieBehavior: "none" },
   });
   const originId = "api";
   const distribution = new aws.cloudfront.Distribution("Cdn", {
@@ -102,7 +93,7 @@ export const cdn = (routes: readonly RouteSpec[], apiUrl: $util.Output<string>) 
       allowedMethods: allMethods,
       cachedMethods: ["GET", "HEAD"],
       cachePolicyId: catalogue.id,
-      originRequestPolicyId: forwarded.id,
+      originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
       compress: true,
     })),
     restrictions: { geoRestriction: { restrictionType: "none" } },
