@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ensureDebianPackage, isRoot } from "./debian-package.js";
@@ -35,7 +35,7 @@ const run = (what: string, command: string, args: string[], cwd: string): void =
  */
 export const provisionOpenSearch = (version: string = openSearchVersion()): { home: string; fetched: boolean } => {
   const home = openSearchHome(version);
-  if (existsSync(join(home, "bin", "opensearch"))) return { home, fetched: false };
+  if (existsSync(join(home, "bin", "opensearch"))) return { home, fetched: provisionAnalysisCommon(home, version) };
   ensureDebianPackage("mvn", "maven");
   ensureDebianPackage("unzip", "unzip");
   mkdirSync(cacheRoot(), { recursive: true, mode: 0o755 });
@@ -52,5 +52,50 @@ export const provisionOpenSearch = (version: string = openSearchVersion()): { ho
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  provisionAnalysisCommon(home, version);
   return { home, fetched: true };
+};
+
+/**
+ * The `analysis-common` module: the language analysers (`english`), stemmers, `edge_ngram` and the
+ * rest of what Amazon OpenSearch Service has built in, which the integ-test zip leaves out. Maven
+ * Central publishes the module's jar alone, so its plugin descriptor is written here, as the full
+ * distribution ships it but with no `lang-painless` to extend: the painless extension the jar
+ * also carries (analysis predicates in scripts) is loaded only by painless, which is not here.
+ * @returns whether it had to be fetched
+ */
+export const provisionAnalysisCommon = (home: string, version: string): boolean => {
+  const folder = join(home, "modules", "analysis-common");
+  if (existsSync(join(folder, "plugin-descriptor.properties"))) return false;
+  const work = mkdtempSync(join(home, "modules", ".analysis-common-"));
+  try {
+    const artifact = `org.opensearch.plugin:analysis-common:${version}:jar`;
+    run(`Fetching OpenSearch's analysis-common ${version} from Maven Central`, "mvn", ["-B", "-q", "dependency:copy", `-Dartifact=${artifact}`, `-DoutputDirectory=${work}`], work);
+    writeFileSync(
+      join(work, "plugin-descriptor.properties"),
+      [
+        'description=Adds "built in" analyzers to OpenSearch.',
+        `version=${version}`,
+        "name=analysis-common",
+        "classname=org.opensearch.analysis.common.CommonAnalysisPlugin",
+        "java.version=11",
+        `opensearch.version=${version}`,
+        "custom.foldername=",
+        "extended.plugins=",
+        "has.native.controller=false",
+        "",
+      ].join("\n"),
+    );
+    // OpenSearch runs as an unprivileged user: it must read the module.
+    chmodSync(work, 0o755);
+    for (const file of readdirSync(work)) chmodSync(join(work, file), 0o644);
+    try {
+      renameSync(work, folder);
+    } catch (e) {
+      if (!existsSync(join(folder, "plugin-descriptor.properties"))) throw e;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return true;
 };

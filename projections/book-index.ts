@@ -2,18 +2,20 @@ import type { Client } from "@opensearch-project/opensearch";
 import { generationIndexOf } from "./generations.js";
 
 /**
- * The book search index. Text fields are analysed for full-text search (the standard analyzer:
- * the local node ships without the language analysers); category, ISBN and currency are exact
- * keywords (filters and facets); price and stock are numbers for ranges.
- * `dynamic: strict` refuses a document that strays from this mapping instead of guessing.
+ * The book search index. Titles and descriptions are analysed in English (stemmed: "running"
+ * finds "Run"), with a `plain` subfield (unstemmed words) that typo-tolerant matching compares
+ * against; authors' names are never stemmed, and their `raw` keywords count the author facet.
+ * Category, ISBN and currency are exact keywords (filters and facets); price and stock are
+ * numbers for ranges. Two completion fields serve search-as-you-type. `dynamic: strict` refuses
+ * a document that strays from this mapping instead of guessing.
  */
 export const bookIndexMappings = {
   dynamic: "strict",
   properties: {
     bookId: { type: "keyword" },
-    title: { type: "text", analyzer: "standard", fields: { raw: { type: "keyword" } } },
-    authors: { type: "text", analyzer: "standard" },
-    description: { type: "text", analyzer: "standard" },
+    title: { type: "text", analyzer: "english", fields: { raw: { type: "keyword" }, plain: { type: "text", analyzer: "standard" } } },
+    authors: { type: "text", analyzer: "standard", fields: { raw: { type: "keyword" } } },
+    description: { type: "text", analyzer: "english" },
     category: { type: "keyword" },
     isbn: { type: "keyword" },
     priceCents: { type: "integer" },
@@ -22,6 +24,8 @@ export const bookIndexMappings = {
     inStock: { type: "boolean" },
     discontinued: { type: "boolean" },
     addedAt: { type: "date" },
+    suggestTitle: { type: "completion", analyzer: "simple", max_input_length: 100 },
+    suggestAuthor: { type: "completion", analyzer: "simple", max_input_length: 100 },
   },
 } as const;
 
@@ -39,6 +43,29 @@ export interface BookDocument {
   readonly discontinued: boolean;
   readonly addedAt: string;
 }
+
+/** How many words into a title a suggestion may start: "dispo" finds "The Dispossessed". */
+const TITLE_TAILS = 6;
+
+/** The inputs a prefix is matched against: the whole title and the title from each later word on. */
+const titleInputs = (title: string): string[] => {
+  const words = title.split(/\s+/).filter((w) => w !== "");
+  return [...new Set(words.slice(0, TITLE_TAILS).map((_, i) => words.slice(i).join(" ")))];
+};
+
+/** An author by the full name and by the surname (the last word). */
+const authorInputs = (authors: readonly string[]): string[] =>
+  [...new Set(authors.flatMap((a) => [a, a.split(/\s+/).filter((w) => w !== "").pop() ?? a]))];
+
+/**
+ * The document as indexed: the book, and its suggestion inputs while it is for sale (a
+ * discontinued book is never suggested, and searches filter it out).
+ */
+export const indexedDocument = (doc: BookDocument): Record<string, unknown> =>
+  doc.discontinued ? { ...doc } : { ...doc, suggestTitle: titleInputs(doc.title), suggestAuthor: authorInputs(doc.authors) };
+
+/** The fields that exist for the index alone, left out of what a search answers. */
+export const indexOnlyFields = ["suggestTitle", "suggestAuthor"] as const;
 
 /**
  * Creates the index with its mappings unless it exists. Given the name readers search (no

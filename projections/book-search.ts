@@ -1,6 +1,6 @@
 import { errors } from "@opensearch-project/opensearch";
 import { idOf, type StoredEvent } from "../events/index.js";
-import { ensureBookIndex, type BookDocument } from "./book-index.js";
+import { ensureBookIndex, indexedDocument, type BookDocument } from "./book-index.js";
 import { liveViews } from "./generations.js";
 import { defaultBatch, type Projection } from "./projection.js";
 import type { SearchPorts, ViewPorts, ViewsPort } from "./ports.js";
@@ -35,7 +35,7 @@ const indexBook = async (views: ViewsPort, { search }: SearchPorts, bookId: stri
     await search.client.index({
       index: search.index,
       id: bookId,
-      body: doc,
+      body: indexedDocument(doc),
       version: documentVersion(book.version, total.revision),
       version_type: "external",
     });
@@ -47,7 +47,8 @@ const indexBook = async (views: ViewsPort, { search }: SearchPorts, bookId: stri
 export const bookSearch: Projection<ViewPorts & SearchPorts> = {
   name: "book-search",
   // 2: a book's stock is summed over its inventory stream and every order's reservations.
-  version: 2,
+  // 3: English stemming, a typo-tolerant subfield, author keywords and suggestion inputs.
+  version: 3,
   eventTypes: bookAndStockEventTypes,
   batch: defaultBatch,
   keys: { views: ["search#"] },

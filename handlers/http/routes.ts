@@ -13,6 +13,7 @@ import { getInventoryRoute } from "./queries/get-inventory.js";
 import { getOrderRoute } from "./queries/get-order.js";
 import { listOrdersRoute } from "./queries/list-orders.js";
 import { searchBooksRoute } from "./queries/search-books.js";
+import { suggestBooksRoute } from "./queries/suggest-books.js";
 import { streamEventsRoute } from "./operations/stream-events.js";
 import type { AnyRoute } from "./route.js";
 import { type Runtime, runtimeFromEnv } from "./runtime.js";
@@ -26,6 +27,7 @@ export const buildRoutes = (runtime: () => Runtime): readonly AnyRoute[] => {
     ...bookCommandRoutes(runtime),
     getBookRoute(runtime),
     searchBooksRoute(runtime),
+    suggestBooksRoute(runtime),
     rateBookRoute(runtime),
     receiveStockRoute(runtime),
     getInventoryRoute(runtime),

@@ -1,7 +1,7 @@
 import { ulid } from "ulid";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { type ReadSide, startReadSide } from "../../local/read-side.js";
-import { type Client, type E2eApi, newBook, startE2eApi, stockedBook } from "./local-api.js";
+import { call, type Client, type E2eApi, newBook, startE2eApi, stockedBook } from "./local-api.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
 
 /** How long a read model may take to show a write here; generous, the machine is shared. */
@@ -92,7 +92,17 @@ describe("the read side over HTTP, with the stream poller running", () => {
 
     await expect
       .poll(async () => (await dana.get(`/books?q=${word}`)).body, VISIBLE_WITHIN)
-      .toMatchObject({ total: 1, items: [{ bookId: book, available: 7, inStock: true, priceCents: 1250 }], facets: { category: { "science-fiction": 1 } } });
+      .toMatchObject({ total: 1, items: [{ bookId: book, available: 7, inStock: true, priceCents: 1250 }], facets: { category: { "science-fiction": 1 }, author: { "Ursula K. Le Guin": 1 } } });
+    // A typo still finds it; the author facet filters; the title is suggested as it is typed.
+    const typo = `${word.slice(0, -1)}`;
+    expect((await dana.get(`/books?q=${typo}&author=${encodeURIComponent("Ursula K. Le Guin")}`)).body.items.map((b: { bookId: string }) => b.bookId)).toContain(book);
+    expect((await dana.get(`/books?q=${word}&author=Nobody`)).body).toMatchObject({ total: 0, items: [], facets: { author: { "Ursula K. Le Guin": 1 } } });
+    const suggested = await call(`${api.url}/books/suggest?q=${word.slice(0, 8)}`);
+    expect(suggested.status).toBe(200);
+    expect(suggested.headers.get("cache-control")).toBe("public, max-age=5, stale-while-revalidate=30");
+    expect(suggested.body).toEqual({ items: [{ kind: "title", text: `The ${word} Affair`, bookId: book }] });
+    expect((await call(`${api.url}/books/suggest`)).status).toBe(400);
+    expect((await call(`${api.url}/books/suggest?q=${"x".repeat(101)}`)).status).toBe(400);
 
     // Another customer learns nothing of it; an admin may read it.
     const eve = await api.as(`eve-${ulid()}`);

@@ -48,6 +48,8 @@ export const SearchBooksQuery = strict(
   {
     q: text("SearchText", 200),
     category: Category,
+    /** One author's books: the name as a book gives it, as the author facet shows it. */
+    author: text("AuthorName", 200),
     minPrice: intQuery("MinPrice", 0, 100_000_000),
     maxPrice: intQuery("MaxPrice", 0, 100_000_000),
     inStock: t.keyof({ true: null, false: null }, "InStock"),
@@ -85,13 +87,22 @@ const Stars = numberBetween("AverageStars", 1, 5);
 export const BookHit = t.type({ ...bookFields, available: Count, inStock: t.boolean, score: t.union([Score, t.null]) }, "BookHit");
 export const BookPage = t.intersection(
   [
-    t.type({ items: upTo(BookHit, 100, "BookHits"), total: Count, facets: t.type({ category: t.record(t.string, Count) }) }),
+    t.type({ items: upTo(BookHit, 100, "BookHits"), total: Count, facets: t.type({ category: t.record(t.string, Count), author: t.record(t.string, Count) }) }),
     t.partial({ nextCursor: Cursor }),
   ],
   "BookPage",
 );
 
 /** How many books each ranking lists. */
+/** `GET /books/suggest`: what the shopper has typed so far. */
+export const SuggestQuery = strict("SuggestQuery", { q: text("SuggestPrefix", 100) });
+const Suggestion = t.intersection(
+  [t.type({ kind: t.keyof({ title: null, author: null }, "SuggestionKind"), text: text("SuggestionText", 300) }), t.partial({ bookId: Id })],
+  "Suggestion",
+);
+/** Titles (with their book) and authors that a word of begins with the prefix: authors first, 10 at most. */
+export const Suggestions = t.type({ items: upTo(Suggestion, 10, "SuggestionItems") }, "Suggestions");
+
 export const MAX_BESTSELLERS = 20;
 /** A ranked book's title, read from its stream: empty when the stream could not be read. */
 const RankedTitle = written("RankedTitle", 300, { pattern: "^$|\\S" });

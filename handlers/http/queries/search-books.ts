@@ -16,6 +16,7 @@ type Query = typeof SearchBooksQuery._A;
 const toBookQuery = (q: Query): BookQuery => ({
   ...(q.q === undefined ? {} : { q: q.q }),
   ...(q.category === undefined ? {} : { category: q.category }),
+  ...(q.author === undefined ? {} : { author: q.author }),
   ...(q.minPrice === undefined ? {} : { minPriceCents: q.minPrice }),
   ...(q.maxPrice === undefined ? {} : { maxPriceCents: q.maxPrice }),
   ...(q.inStock === undefined ? {} : { inStock: q.inStock === "true" }),
@@ -57,7 +58,7 @@ export const searchBooksRoute = (runtime: () => QueryRuntime): AnyRoute =>
     handler: async ({ query }) => {
       const found = await find(runtime(), query);
       if (isLeft(found)) return found.left;
-      const { books, total, categories, nextCursor } = found.right;
+      const { books, total, categories, authors: byAuthor, nextCursor } = found.right;
       return ok({
         items: books.map(({ bookId, title, authors, isbn, category, description, priceCents, currency, available, inStock, score }) => ({
           bookId,
@@ -73,7 +74,7 @@ export const searchBooksRoute = (runtime: () => QueryRuntime): AnyRoute =>
           score,
         })),
         total,
-        facets: { category: Object.fromEntries(categories.map((c) => [c.category, c.count])) },
+        facets: { category: Object.fromEntries(categories.map((c) => [c.category, c.count])), author: Object.fromEntries(byAuthor.map((a) => [a.author, a.count])) },
         ...(nextCursor === undefined ? {} : { nextCursor }),
       });
     },
