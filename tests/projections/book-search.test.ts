@@ -39,11 +39,10 @@ readModelContract({
   ],
 });
 
-describe("book search", () => {
-  let f: CommandsFixture;
-  let ports: ViewPorts & SearchPorts;
-  const ids: Record<string, string> = {};
-  const book = (title: string, authors: string[], category: string, priceCents: number, description: string) => ({
+/** An AddBook command for a catalogue, its id kept in `ids` by title. */
+const addBookTo =
+  (ids: Record<string, string>) =>
+  (title: string, authors: string[], category: string, priceCents: number, description: string) => ({
     type: "AddBook" as const,
     bookId: (ids[title] = ulid()),
     title,
@@ -54,6 +53,12 @@ describe("book search", () => {
     priceCents,
     currency: "EUR",
   });
+
+describe("book search", () => {
+  let f: CommandsFixture;
+  let ports: ViewPorts & SearchPorts;
+  const ids: Record<string, string> = {};
+  const book = addBookTo(ids);
 
   beforeAll(async () => {
     f = await freshCommands("search");
@@ -129,17 +134,7 @@ describe("search as shoppers type it", () => {
   let f: CommandsFixture;
   let ports: ViewPorts & SearchPorts;
   const ids: Record<string, string> = {};
-  const add = (title: string, authors: string[], category: string, description = "A book.") => ({
-    type: "AddBook" as const,
-    bookId: (ids[title] = ulid()),
-    title,
-    authors,
-    isbn: nextIsbn(),
-    category,
-    description,
-    priceCents: 1000,
-    currency: "EUR",
-  });
+  const add = (title: string, authors: string[], category: string, description = "A book.") => addBookTo(ids)(title, authors, category, 1000, description);
 
   beforeAll(async () => {
     f = await freshCommands("search");
