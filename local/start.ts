@@ -20,8 +20,8 @@ const usage = `Usage: npm start [-- --seed] [--no-search] [--port N]
 API Gateway's per-route throttling is emulated with a staging stage's limits (429 with
 Retry-After past them); THROTTLE=prod uses prod's, THROTTLE=off turns it off.
 
-The stream poller keeps every read model (cart, inventory, orders, bestsellers, top-rated,
-book search, sales by category) up to date from the events table's stream.
+The stream poller keeps every read model (cart, inventory, orders, bestsellers, also-bought,
+top-rated, book search, sales by category) up to date from the events table's stream.
 
 DynamoDB Local keeps its tables on disk under .data/dynamodb [BOOKSTORE_DATA_DIR];
 ports: DYNAMODB_PORT (8000), REDIS_PORT (6379), OPENSEARCH_PORT (9200).`;

@@ -1,14 +1,14 @@
 import type { Redis } from "ioredis";
 import { idOf } from "../events/index.js";
-import { redisProjection, type EventIn, type RedisKeys } from "./builder.js";
+import { redisProjection, type RedisKeys } from "./builder.js";
+import { byOrderKind, orderEventTypes, type OrderEvent, type OrderKind } from "./order-events.js";
 
 const keys = { bestsellers: "bestsellers", order: (orderId: string) => `bestsellers:order:${orderId}` } satisfies RedisKeys;
 
-type OrderKind = "placed" | "paid" | "cancelled" | "other";
 /** The order script's call for one event; the lines only with OrderPlaced, the one event that has them. */
 const orderEvent =
   (kind: OrderKind) =>
-  (e: EventIn<"OrderPlaced" | "OrderPaid" | "OrderPaymentFailed" | "OrderShipped" | "OrderDelivered" | "OrderCancelled">, k: typeof keys) =>
+  (e: OrderEvent, k: typeof keys) =>
     ["projectOrderEvent", k.order(idOf(e.streamId)), k.bestsellers, e.version, kind, e.type === "OrderPlaced" ? JSON.stringify(e.data.lines.map((l) => [l.bookId, l.quantity])) : ""] as const;
 
 /**
@@ -20,16 +20,8 @@ export const bestsellers = redisProjection({
   name: "bestsellers",
   version: 1,
   redisKeys: keys,
-  eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
-  evolve: {
-    OrderPlaced: orderEvent("placed"),
-    OrderPaid: orderEvent("paid"),
-    OrderCancelled: orderEvent("cancelled"),
-    // Still recorded, so the order's version moves on and later events are not held back.
-    OrderPaymentFailed: orderEvent("other"),
-    OrderShipped: orderEvent("other"),
-    OrderDelivered: orderEvent("other"),
-  },
+  eventTypes: orderEventTypes,
+  evolve: byOrderKind(orderEvent),
 });
 
 export interface Bestseller {

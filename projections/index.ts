@@ -1,3 +1,4 @@
+import { alsoBought } from "./also-bought.js";
 import { bestsellers } from "./bestsellers.js";
 import { bookDetail } from "./book-detail.js";
 import { bookTitles } from "./book-titles.js";
@@ -19,6 +20,7 @@ export const projections: readonly Projection<ProjectionPorts>[] = [
   bookDetail,
   orderHistory,
   bestsellers,
+  alsoBought,
   topRated,
   bookTitles,
   bookSearch,
@@ -39,6 +41,7 @@ export { getCart, type CartView } from "./cart-view.js";
 export { getInventory, type InventoryView } from "./inventory-view.js";
 export { getOrder, listOrders, type OrderView, type OrderPage } from "./order-history.js";
 export { topBestsellers, type Bestseller } from "./bestsellers.js";
+export { alsoBoughtWith, type CoPurchase } from "./also-bought.js";
 export { titlesOf } from "./book-titles.js";
 export { topRatedBooks, MIN_RATINGS, type RatedBook } from "./top-rated.js";
 export { getBook } from "./book-search.js";

@@ -46,6 +46,47 @@ end
 return 1
 `;
 
+/**
+ * KEYS: the order's hash. ARGV: version, kind, the order's distinct books as JSON `[bookId, …]`
+ * (with 'placed' only), the pair sets' key prefix (a book's id after it names its set).
+ * For each paid order holding books A and B, A's set counts B and B's counts A: one per order,
+ * whatever the quantities. A score is minus that count, so that ZRANGE lists the books bought
+ * most often alongside first and, among equals, by book id ascending (ZREVRANGE would list
+ * equals by id descending). The books come from OrderPlaced and are kept in the order's hash
+ * until the payment, as the bestsellers keep the lines. The script names the sets' keys itself
+ * (the books are in the order's hash): a standalone Redis, as the sales script.
+ */
+const alsoBoughtScript = `
+local order = redis.call('HMGET', KEYS[1], 'v', 'books', 'paid')
+${versionGate("order[1]")}
+local function count(step)
+  local books = cjson.decode(order[2])
+  for _, a in ipairs(books) do
+    for _, b in ipairs(books) do
+      if b ~= a then redis.call('ZINCRBY', ARGV[4] .. a, step, b) end
+    end
+    -- A pair no paid order holds any longer leaves the set, and an empty set its key.
+    if step > 0 then redis.call('ZREMRANGEBYSCORE', ARGV[4] .. a, 0, '+inf') end
+  end
+end
+local kind = ARGV[2]
+if kind == 'placed' then
+  redis.call('HSET', KEYS[1], 'v', v, 'books', ARGV[3])
+elseif kind == 'paid' and order[3] ~= '1' then
+  count(-1)
+  redis.call('HSET', KEYS[1], 'v', v, 'paid', '1')
+elseif (kind == 'cancelled' or kind == 'returned') and order[3] == '1' then
+  -- Whatever undoes a payment takes the pairs back: a cancellation today; a return, which orders
+  -- do not have yet, is to be sent as 'returned' and needs nothing more here. Only a paid order
+  -- has pairs to give back, and it gives them back once.
+  count(1)
+  redis.call('HSET', KEYS[1], 'v', v, 'paid', '0')
+else
+  redis.call('HSET', KEYS[1], 'v', v)
+end
+return 1
+`;
+
 /** KEYS: the book's ratings hash, top-rated zset. ARGV: version, customerId, stars, previous stars or '', book id, minimum ratings. */
 const ratingScript = `${versionGate("redis.call('HGET', KEYS[1], 'v:' .. ARGV[2])")}
 redis.call('HSET', KEYS[1], 'v:' .. ARGV[2], v)
@@ -151,6 +192,7 @@ return 1
 
 interface Scripts {
   projectOrderEvent(order: string, bestsellers: string, version: number, kind: string, lines: string): Promise<number>;
+  projectAlsoBought(order: string, version: number, kind: string, books: string, pairsPrefix: string): Promise<number>;
   projectRating(
     ratings: string,
     topRated: string,
@@ -174,6 +216,7 @@ export type ScriptReply = Awaited<ReturnType<Scripts[keyof Scripts]>>;
 /** Each script's keys and arguments per event: a batched call is that many of each, event after event. */
 const shapes = {
   projectOrderEvent: { keys: 2, args: 3, lua: orderScript },
+  projectAlsoBought: { keys: 1, args: 4, lua: alsoBoughtScript },
   projectRating: { keys: 2, args: 6, lua: ratingScript },
   projectBookTitle: { keys: 1, args: 3, lua: titleScript },
   recordBookCategory: { keys: 1, args: 3, lua: bookCategoryScript },

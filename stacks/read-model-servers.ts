@@ -5,7 +5,7 @@ export interface ReadModelServers {
 }
 
 /**
- * OpenSearch (the book index) and Redis (bestsellers, top-rated, daily sales) inside one VPC.
+ * OpenSearch (the book index) and Redis (bestsellers, also-bought, top-rated, daily sales) inside one VPC.
  * There is no NAT: functions in the VPC reach DynamoDB through a gateway endpoint, which is
  * free, and everything else they talk to lives in the VPC. Under `sst dev` the functions run
  * on the developer's machine and use the local servers of `npm run servers` instead.

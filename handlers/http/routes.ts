@@ -5,6 +5,7 @@ import { receiveStockRoute } from "./commands/inventory.js";
 import { cancelOrderRoute, payOrderRoute } from "./commands/orders.js";
 import { rateBookRoute } from "./commands/ratings.js";
 import { openApiRoute } from "./openapi-route.js";
+import { getAlsoBoughtRoute } from "./queries/get-also-bought.js";
 import { getBestsellersRoute } from "./queries/get-bestsellers.js";
 import { projectionStatusRoute } from "./queries/projection-status.js";
 import { getBookRoute } from "./queries/get-book.js";
@@ -32,6 +33,7 @@ export const buildRoutes = (runtime: () => Runtime): readonly AnyRoute[] => {
     receiveStockRoute(runtime),
     getInventoryRoute(runtime),
     getBestsellersRoute(runtime),
+    getAlsoBoughtRoute(runtime),
     getCartRoute(runtime),
     ...cartCommandRoutes(runtime),
     checkoutRoute(runtime),

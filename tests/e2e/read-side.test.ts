@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe("the read side over HTTP, with the stream poller running", () => {
   it("runs every projection of the registry, book search included", () => {
-    expect(readSide.projections).toEqual(expect.arrayContaining(["cart-view", "inventory-view", "book-detail", "order-history", "bestsellers", "top-rated", "book-titles", "book-search"]));
+    expect(readSide.projections).toEqual(expect.arrayContaining(["cart-view", "inventory-view", "book-detail", "order-history", "bestsellers", "also-bought", "top-rated", "book-titles", "book-search"]));
   });
 
   it("a checkout shows in the cart, the stock, the order history, the bestsellers and the search", async () => {

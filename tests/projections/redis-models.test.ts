@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { ulid } from "ulid";
 import { afterAll, inject } from "vitest";
 import { streams } from "../../events/index.js";
+import { alsoBought, alsoBoughtWith } from "../../projections/also-bought.js";
 import { bestsellers, topBestsellers } from "../../projections/bestsellers.js";
 import { bookTitles, titlesOf } from "../../projections/book-titles.js";
 import { topRated, topRatedBooks } from "../../projections/top-rated.js";
@@ -30,6 +31,15 @@ readModelContract({
     { bookId: shop.books[0], unitsSold: 2 },
     { bookId: shop.books[1], unitsSold: 1 },
   ],
+});
+
+readModelContract({
+  projection: alsoBought,
+  freshPorts,
+  streamsOf: (shop) => [shop.paidOrder.orderId, shop.cancelledOrder.orderId].map(streams.order),
+  read: ({ redis }, shop) => Promise.all(shop.books.map((b) => alsoBoughtWith(redis, b))),
+  // The paid order held both books, once each however many copies; the cancelled one held book 1 alone.
+  expected: (shop) => [[{ bookId: shop.books[1], count: 1 }], [{ bookId: shop.books[0], count: 1 }]],
 });
 
 readModelContract({

@@ -113,3 +113,9 @@ export const Bestsellers = t.type(
   { items: upTo(Bestseller, MAX_BESTSELLERS, "BestsellerItems"), topRated: upTo(RatedBook, MAX_BESTSELLERS, "TopRatedItems") },
   "Bestsellers",
 );
+
+/** How many books "also bought" lists. */
+export const MAX_ALSO_BOUGHT = 10;
+export const CoPurchase = t.type({ bookId: Id, title: RankedTitle, count: intBetween("CoPurchases", 1, Number.MAX_SAFE_INTEGER) }, "CoPurchase");
+/** The books bought most often in the same paid orders as `bookId` (less cancelled ones), with in how many. */
+export const AlsoBought = t.type({ bookId: Id, items: upTo(CoPurchase, MAX_ALSO_BOUGHT, "AlsoBoughtItems") }, "AlsoBought");
