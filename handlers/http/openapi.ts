@@ -160,7 +160,7 @@ const operation = (route: AnyRoute, components: SchemaComponents): JsonSchema =>
       : []),
     ...(route.response.cache === undefined
       ? []
-      : [{ name: "If-None-Match", in: "header", required: false, description: "An `ETag` this operation answered: 304 while it is current.", schema: { type: "string", maxLength: 1024, pattern: "^[\\x20-\\x7e]{1,1024}$" } }]),
+      : [{ name: "If-None-Match", in: "header", required: false, description: "An `ETag` this operation answered: 304 while it is current.", schema: { type: "string", maxLength: 1024, pattern: "^[\\x20-\\x7e]{0,1024}$" } }]),
   ];
   const { status, codec } = route.response;
   const success: JsonSchema = {
