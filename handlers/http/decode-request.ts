@@ -11,6 +11,7 @@ import type { Failure } from "./result.js";
 
 const idempotencyKey = /^[\x21-\x7e]{1,255}$/;
 /** A version as this API's ETags give it: `"3"` from a write, `"3.12"` from a book page (the version, then its stock). */
+const entityTags = /^[\x20-\x7e]{0,1024}$/;
 const versionTag = /^(?:W\/)?"([1-9][0-9]{0,14})(?:\.[0-9]{1,16})?"$/;
 
 const decodePart = <A>(codec: t.Decoder<unknown, A>, value: unknown, where: FieldError["in"], errors: FieldError[]): A | undefined => {
@@ -58,6 +59,11 @@ export const decodeRequest = (
   const matched = ifMatch === undefined ? undefined : versionTag.exec(ifMatch.trim());
   if (ifMatch !== undefined && matched === null) {
     errors.push({ in: "header", parameter: "If-Match", detail: 'expected a version as an ETag of this API gives it, such as "3"' });
+  }
+  // Entity tags are visible ASCII (RFC 9110 §8.8.3); anything else is no validator of ours.
+  const ifNoneMatch = route.response.cache === undefined ? undefined : event.headers["if-none-match"];
+  if (ifNoneMatch !== undefined && !entityTags.test(ifNoneMatch)) {
+    errors.push({ in: "header", parameter: "If-None-Match", detail: "expected entity tags in visible ASCII, as this API's ETag gives them" });
   }
   if (errors.length > 0) return left(validationProblem(errors));
 

@@ -41,6 +41,9 @@ describe("public reads are cacheable", () => {
     expect((await buyer.get(`/books/${book}`, { "if-none-match": 'W/"0.1", W/"1.10"' })).status).toBe(304);
     expect((await buyer.get(`/books/${book}`, { "if-none-match": "*" })).status).toBe(304);
     expect((await buyer.get(`/books/${book}`, { "if-none-match": '"1.9"' })).status).toBe(200);
+    const garbled = await buyer.get(`/books/${book}`, { "if-none-match": "\u00c2\u0084" });
+    expect(garbled.status).toBe(400);
+    expect(garbled.body).toMatchObject({ errors: [{ in: "header", parameter: "If-None-Match" }] });
 
     // A sale changes the stock, and so the tag: the old one gets the new page.
     await buyer.post("/cart/items", { bookId: book, quantity: 3 });
