@@ -43,11 +43,11 @@ export const routeMatcher = (routes: readonly AnyRoute[]) => {
     });
     const hit = onPath.find(({ c }) => c.route.method === method);
     if (hit === undefined) {
+      if (onPath.length === 0) return { kind: "none" };
       // `Allow` speaks for the resource the path names, as the OpenAPI document does: a concrete
       // path (`/books/suggest`) is its own resource, not one of the `/books/{bookId}` it also fits.
       const named = onPath[0]?.c.route.path;
-      const allowed = [...new Set(onPath.filter(({ c }) => c.route.path === named).map(({ c }) => c.route.method))];
-      return onPath.length > 0 ? { kind: "wrong-method", allowed } : { kind: "none" };
+      return { kind: "wrong-method", allowed: [...new Set(onPath.filter(({ c }) => c.route.path === named).map(({ c }) => c.route.method))] };
     }
     const pathParameters = Object.fromEntries(hit.c.names.map((n, i) => [n, decode(hit.m[i + 1] ?? "")]));
     return { kind: "found", route: hit.c.route, pathParameters };

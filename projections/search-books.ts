@@ -70,6 +70,12 @@ export interface SearchLimits {
   readonly maxRetries?: number;
 }
 
+/** The client's per-request options for a caller's limits. */
+const transportOf = (limits: SearchLimits) => ({
+  ...(limits.timeoutMs === undefined ? {} : { requestTimeout: limits.timeoutMs }),
+  ...(limits.maxRetries === undefined ? {} : { maxRetries: limits.maxRetries }),
+});
+
 /** Characters that make a `simple_query_string` more than words: a phrase, an exclusion, a prefix... */
 const OPERATORS = /["+\-|*()~]/;
 
@@ -102,11 +108,7 @@ export const searchBooks = async ({ search }: SearchPorts, query: BookQuery, lim
   const byCategory = query.category === undefined ? undefined : { term: { category: query.category } };
   const byAuthor = query.author === undefined ? undefined : { term: { "authors.raw": query.author } };
   const facetFilters = [byCategory, byAuthor].filter((f) => f !== undefined);
-  const under = (filter: unknown, agg: unknown) => (filter === undefined ? { filter: { match_all: {} }, aggs: { facet: agg } } : { filter, aggs: { facet: agg } });
-  const transport = {
-    ...(limits.timeoutMs === undefined ? {} : { requestTimeout: limits.timeoutMs }),
-    ...(limits.maxRetries === undefined ? {} : { maxRetries: limits.maxRetries }),
-  };
+  const under = (filter: unknown, agg: unknown) => ({ filter: filter ?? { match_all: {} }, aggs: { facet: agg } });
   const response = await search.client.search({
     index: search.index,
     body: {
@@ -122,7 +124,7 @@ export const searchBooks = async ({ search }: SearchPorts, query: BookQuery, lim
       sort: sorts[query.sort ?? (text === "" ? "newest" : "relevance")],
       ...(query.cursor === undefined ? {} : { search_after: decodeCursor(query.cursor) }),
     } as Record<string, unknown>,
-  }, transport);
+  }, transportOf(limits));
   type Facet = { facet: { buckets: { key: string; doc_count: number }[] } };
   const body = response.body as unknown as { hits: { total: { value: number }; hits: Hit[] }; aggregations: { categories: Facet; authors: Facet } };
   const hits = body.hits.hits;
@@ -166,10 +168,7 @@ export const suggestBooks = async ({ search }: SearchPorts, prefix: string, limi
         suggest: { titles: completion("suggestTitle"), authors: completion("suggestAuthor") },
       } as Record<string, unknown>,
     },
-    {
-      ...(limits.timeoutMs === undefined ? {} : { requestTimeout: limits.timeoutMs }),
-      ...(limits.maxRetries === undefined ? {} : { maxRetries: limits.maxRetries }),
-    },
+    transportOf(limits),
   );
   const body = response.body as unknown as { suggest: Record<"titles" | "authors", { options: SuggestOption[] }[]> };
   const options = (name: "titles" | "authors") => body.suggest[name].flatMap((entry) => entry.options);

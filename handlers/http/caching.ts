@@ -38,6 +38,9 @@ export const cacheControlOf = (policy: CachePolicy, shared = true): string =>
  */
 export const etagOf = (body: string): string => `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
 
+/** What an `If-None-Match` may hold: entity tags are visible ASCII (RFC 9110 §8.8.3). */
+export const ENTITY_TAGS = /^[\x20-\x7e]{0,1024}$/;
+
 /** `If-None-Match` as RFC 9110 reads it: `*`, or a list of tags, weak ones compared weakly. */
 export const matchesNoneOf = (ifNoneMatch: string | undefined, etag: string): boolean => {
   if (ifNoneMatch === undefined) return false;

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { type Either, isLeft, left, right } from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
+import { ENTITY_TAGS } from "./caching.js";
 import { claimsOf } from "./claims.js";
 import { correlationIdOf } from "./correlation.js";
 import { fieldErrors } from "./field-errors.js";
@@ -11,7 +12,6 @@ import type { Failure } from "./result.js";
 
 const idempotencyKey = /^[\x21-\x7e]{1,255}$/;
 /** A version as this API's ETags give it: `"3"` from a write, `"3.12"` from a book page (the version, then its stock). */
-const entityTags = /^[\x20-\x7e]{0,1024}$/;
 const versionTag = /^(?:W\/)?"([1-9][0-9]{0,14})(?:\.[0-9]{1,16})?"$/;
 
 const decodePart = <A>(codec: t.Decoder<unknown, A>, value: unknown, where: FieldError["in"], errors: FieldError[]): A | undefined => {
@@ -60,9 +60,8 @@ export const decodeRequest = (
   if (ifMatch !== undefined && matched === null) {
     errors.push({ in: "header", parameter: "If-Match", detail: 'expected a version as an ETag of this API gives it, such as "3"' });
   }
-  // Entity tags are visible ASCII (RFC 9110 §8.8.3); anything else is no validator of ours.
   const ifNoneMatch = route.response.cache === undefined ? undefined : event.headers["if-none-match"];
-  if (ifNoneMatch !== undefined && !entityTags.test(ifNoneMatch)) {
+  if (ifNoneMatch !== undefined && !ENTITY_TAGS.test(ifNoneMatch)) {
     errors.push({ in: "header", parameter: "If-None-Match", detail: "expected entity tags in visible ASCII, as this API's ETag gives them" });
   }
   if (errors.length > 0) return left(validationProblem(errors));

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import { type JsonSchema } from "./json-schema-hints.js";
-import { cacheResponseHeaders } from "./caching.js";
+import { cacheResponseHeaders, ENTITY_TAGS } from "./caching.js";
 import { fieldsOf, SchemaComponents, toJsonSchema } from "./json-schema.js";
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./request-body.js";
 import { MAX_LISTED_ERRORS, PROBLEM_CONTENT_TYPE } from "./problem.js";
@@ -160,7 +160,7 @@ const operation = (route: AnyRoute, components: SchemaComponents): JsonSchema =>
       : []),
     ...(route.response.cache === undefined
       ? []
-      : [{ name: "If-None-Match", in: "header", required: false, description: "An `ETag` this operation answered: 304 while it is current.", schema: { type: "string", maxLength: 1024, pattern: "^[\\x20-\\x7e]{0,1024}$" } }]),
+      : [{ name: "If-None-Match", in: "header", required: false, description: "An `ETag` this operation answered: 304 while it is current.", schema: { type: "string", maxLength: 1024, pattern: ENTITY_TAGS.source } }]),
   ];
   const { status, codec } = route.response;
   const success: JsonSchema = {

@@ -93,7 +93,6 @@ export const BookPage = t.intersection(
   "BookPage",
 );
 
-/** How many books each ranking lists. */
 /** `GET /books/suggest`: what the shopper has typed so far. */
 export const SuggestQuery = strict("SuggestQuery", { q: text("SuggestPrefix", 100) });
 const Suggestion = t.intersection(
@@ -103,6 +102,7 @@ const Suggestion = t.intersection(
 /** Titles (with their book) and authors that a word of begins with the prefix: authors first, 10 at most. */
 export const Suggestions = t.type({ items: upTo(Suggestion, 10, "SuggestionItems") }, "Suggestions");
 
+/** How many books each ranking lists. */
 export const MAX_BESTSELLERS = 20;
 /** A ranked book's title, read from its stream: empty when the stream could not be read. */
 const RankedTitle = written("RankedTitle", 300, { pattern: "^$|\\S" });

@@ -1,5 +1,6 @@
 import { isLeft } from "fp-ts/lib/Either.js";
 import { suggestBooks } from "../../../projections/search-books.js";
+import { catalogueCache } from "../caching.js";
 import { SuggestQuery, Suggestions } from "../codecs/books.js";
 import { NoPath } from "../codecs/common.js";
 import { isSearchOutage } from "../read-models.js";
@@ -7,7 +8,6 @@ import { ok } from "../result.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 import type { QueryRuntime } from "../runtime.js";
 import { fromReadModel } from "./unavailable.js";
-import { catalogueCache } from "../caching.js";
 
 /** A keystroke must not wait on a slow node: one short try, then 503. */
 const limits = { timeoutMs: 1000, maxRetries: 0 };
