@@ -5,7 +5,7 @@ import { fieldsOf, SchemaComponents, toJsonSchema } from "./json-schema.js";
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./request-body.js";
 import { MAX_LISTED_ERRORS, PROBLEM_CONTENT_TYPE } from "./problem.js";
 import { retryAfterHeader } from "./queries/unavailable.js";
-import { type AnyRoute, pathParameters } from "./route.js";
+import { type AnyRoute, groupsFor, pathParameters } from "./route.js";
 import { MAX_LINES, MAX_TOTAL_CENTS } from "../../domain/cart.js";
 import { THROTTLED_BODY, throttleClassOf, throttlesFor, type ThrottleClass } from "./throttling.js";
 import pkg from "../../package.json" with { type: "json" };
@@ -99,9 +99,11 @@ const tagDescriptions: Record<string, string> = {
  */
 const LINT_EXEMPT = "x-lint-exempt";
 
-/** What the route says of itself, and that an admin route needs the admin group. */
+/** What the route says of itself, and the groups it needs. */
 const description = (route: AnyRoute): { description?: string } => {
-  const parts = [route.description, route.auth === "admin" ? "Needs a token of the `admin` group (`cognito:groups`)." : undefined].filter(
+  const groups = groupsFor(route.auth);
+  const needs = groups.length === 0 ? undefined : `Needs a token of the ${groups.map((g) => `\`${g}\``).join(" or ")} group (\`cognito:groups\`).`;
+  const parts = [route.description, needs].filter(
     (p): p is string => p !== undefined,
   );
   return parts.length === 0 ? {} : { description: parts.join("\n\n") };
@@ -131,7 +133,7 @@ const problemDescriptions: Record<number, string> = {
 const problemStatuses = (route: AnyRoute): number[] => {
   const statuses = new Set([400, 500, ...(route.problems ?? [])]);
   if (route.auth !== "public") statuses.add(401);
-  if (route.auth === "admin") statuses.add(403);
+  if (groupsFor(route.auth).length > 0) statuses.add(403);
   if (pathParameters(route.path).length > 0) statuses.add(404);
   if (route.request.body !== undefined) [413, 415].forEach((s) => statuses.add(s));
   // Every command takes an Idempotency-Key, and a key reused with another request is a 422.
