@@ -86,9 +86,10 @@ const throttledResponse = (route: AnyRoute): JsonSchema => ({
 /** Every tag the route table uses, with what its operations are about. */
 const tagDescriptions: Record<string, string> = {
   catalogue: "Books: adding and changing them (admin), finding them, their ratings and the bestseller lists.",
-  inventory: "Stock on hand and reserved per book; receiving stock (admin).",
+  inventory: "Stock on hand and reserved per book; receiving stock (admin) and correcting counts (admin or warehouse).",
   cart: `A customer's cart: at most ${MAX_LINES} different books, 1-99 copies each, one currency, totals of at most ${MAX_TOTAL_CENTS} cents.`,
   orders: "Checkout, payment, order history and cancellation.",
+  fulfilment: "Shipments and deliveries recorded by warehouse staff, and status reports from the order management system (`oms`).",
   operations: "What an operator reads: event streams and projection status (admin).",
   meta: "This document.",
 };
@@ -125,7 +126,7 @@ const problemDescriptions: Record<number, string> = {
   413: `The body is over ${MAX_BODY_BYTES} bytes.`,
   412: "`If-Match` named a version the resource has moved on from: read it again (its `ETag`), then decide again.",
   415: "The body is not application/json.",
-  422: `The Idempotency-Key was already used with a different request (\`idempotency-key-reused\`), or a cart line, a cart or an order would total more than ${MAX_TOTAL_CENTS} cents (\`limit-exceeded\`, with \`scope\`, \`totalCents\` and \`maxCents\`).`,
+  422: `The Idempotency-Key was already used with a different request (\`idempotency-key-reused\`), a cart line, a cart or an order would total more than ${MAX_TOTAL_CENTS} cents (\`limit-exceeded\`, with \`scope\`, \`totalCents\` and \`maxCents\`), or something the request cannot do without is missing, such as a checkout's shipping address (\`missing-information\`, the field in \`errors\`).`,
   500: "A fault on our side; the problem carries a correlation id.",
   503: "The read model this query answers from is unavailable: its server is down, restarting, too slow, or not running (search, when started without it). Retry after `Retry-After` seconds; commands are not affected.",
 };

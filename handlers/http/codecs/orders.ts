@@ -35,7 +35,7 @@ export const ShipmentView = t.intersection(
   ],
   "ShipmentView",
 );
-const ExceptionNote = written("ExceptionNote", 1000, {});
+const ExceptionNote = text("ExceptionNote", 1000);
 export const ShipmentExceptionView = t.type({ shipmentId: t.union([Id, t.null]), note: ExceptionNote, at: Timestamp }, "ShipmentExceptionView");
 export const OrderView = t.type(
   {
