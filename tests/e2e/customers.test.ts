@@ -124,6 +124,8 @@ describe("the caller's own profile over HTTP", () => {
     expect(await pointers(careless.post("/me/addresses", { ...SHIP_TO, country: "GBR" }))).toEqual(["#/country"]);
     expect(await pointers(careless.post("/me/addresses", { ...SHIP_TO, line1: "x".repeat(10_240) }))).toEqual(["#/line1"]);
     expect(await pointers(careless.patch("/me", { name: "x".repeat(10_240) }))).toEqual(["#/name"]);
+    // A phone number ends in a digit (or a parenthesis), so what is stored is what was sent.
+    expect(await pointers(careless.patch("/me", { phone: "020 7946 0000 " }))).toEqual(["#/phone"]);
     expect(await pointers(careless.post("/me/addresses", { ...SHIP_TO, customerId: "someone-else" }))).toEqual(["#/customerId"]);
     expect(await pointers(careless.put("/me/consents/telemarketing", { granted: true }))).toEqual(["purpose"]);
     expect(await pointers(careless.put("/me/consents/marketing-sms", { granted: "yes" }))).toEqual(["#/granted"]);

@@ -5,7 +5,9 @@ import { Id } from "./common.js";
 
 /** ISO 3166-1 alpha-2, in capitals: `DE`, `GB`, `US`. */
 export const CountryCode = matching("CountryCode", /^[A-Z]{2}$/, 2, { description: "ISO 3166-1 alpha-2, in capitals" });
-export const Phone = matching("Phone", /^\+?[0-9][0-9 ()./-]{2,31}$/, 32, { description: "digits, spaces and ()./- , an optional leading +" });
+export const Phone = matching("Phone", /^\+?[0-9][0-9 ()./-]{1,30}[0-9)]$/, 32, {
+  description: "digits, spaces and ()./- , an optional leading +, ending in a digit or ) (so trimming never changes it)",
+});
 
 const addressFields = {
   required: { name: text("RecipientName", 200), line1: text("AddressLine", 200), city: text("City", 100), postalCode: text("PostalCode", 20), country: CountryCode },
