@@ -7,6 +7,8 @@ import { errors, type DomainError, type ShortLine, type UnavailableBook } from "
 import { inventoryDecider, type InventoryEvent, type InventoryState } from "./inventory.js";
 import { orderDecider, ShippingAddressInput, type OrderEvent } from "./order.js";
 import { strict } from "./strict.js";
+import { shippingAddressOf } from "./address.js";
+import { type CustomerState, defaultAddressOf } from "./customer.js";
 
 /** The most one order may total: what one payment may charge (see `MAX_TOTAL_CENTS`). */
 export const MAX_ORDER_TOTAL_CENTS = MAX_TOTAL_CENTS;
@@ -14,24 +16,11 @@ export const MAX_ORDER_TOTAL_CENTS = MAX_TOTAL_CENTS;
 /** The customer and the new order's id come from the handler (JWT `sub`, id generator), never the body. */
 export const Checkout = strict(
   { type: t.literal("Checkout"), customerId: Id, orderId: Id },
-  { paymentToken: t.string, shippingAddress: ShippingAddressInput },
+  { paymentToken: t.string, shippingAddress: ShippingAddressInput, addressId: Id },
 );
 export type Checkout = t.TypeOf<typeof Checkout>;
 
-/**
- * An address as the order will keep it: each field trimmed, an optional one left out when blank.
- * `field` names where it came from in the request, for the error.
- */
-export const shippingAddressOf = (input: ShippingAddressInput, field = "shippingAddress"): Either<DomainError, ShippingAddress> => {
-  const required = { name: input.name.trim(), line1: input.line1.trim(), city: input.city.trim(), postalCode: input.postalCode.trim() };
-  for (const [k, v] of Object.entries(required)) if (v === "") return left(errors.missingField(`${field}/${k}`));
-  const country = input.country.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) return left(errors.invalidCountry(`${field}/country`, input.country));
-  const optional = Object.entries({ line2: input.line2, region: input.region, phone: input.phone }).flatMap(([k, v]) =>
-    v === undefined || v.trim() === "" ? [] : [[k, v.trim()] as const],
-  );
-  return right({ ...required, country, ...Object.fromEntries(optional) });
-};
+export { shippingAddressOf };
 
 export interface CheckoutInput {
   readonly customerId: string;
@@ -45,8 +34,12 @@ export interface CheckoutInput {
   readonly inventories: ReadonlyMap<string, InventoryState>;
   /** The catalogue entry of every book in the cart. */
   readonly books: ReadonlyMap<string, Book>;
-  /** Where to ship: from the request, else the customer's default; none is refused. */
+  /** Where to ship, as the request spelt it out; else `addressId`, else the customer's default; none is refused. */
   readonly shippingAddress: ShippingAddressInput | null;
+  /** An address of the customer's own book, instead of `shippingAddress`. */
+  readonly addressId?: string;
+  /** The customer's stream as it stands (`null`: no stream, so no address book and no default). */
+  readonly customer?: CustomerState;
   readonly now: Date;
 }
 
@@ -59,6 +52,20 @@ export interface CheckoutDecision {
 }
 
 /**
+ * Where the order goes: the address sent, or the one of the book `addressId` names (unknown:
+ * `AddressNotOnFile`, 422 naming `addressId`), or the default; both at once are refused. The
+ * address is copied into the order, so a later change of the book does not move it.
+ */
+const destinationOf = (input: CheckoutInput): Either<DomainError, ShippingAddress> => {
+  if (input.shippingAddress !== null && input.addressId !== undefined) return left(errors.addressChoiceAmbiguous());
+  if (input.shippingAddress !== null) return shippingAddressOf(input.shippingAddress);
+  const { addressId } = input;
+  const saved = addressId === undefined ? defaultAddressOf(input.customer ?? null) : input.customer?.addresses.find((a) => a.addressId === addressId);
+  if (saved !== undefined) return right(saved.address);
+  return left(addressId === undefined ? errors.shippingAddressRequired() : errors.addressNotOnFile(addressId));
+};
+
+/**
  * Turns a cart into an order, a reservation per book and a checked-out cart, or into one error
  * that names every problem line at once, so the customer can fix the cart in one go.
  *
@@ -68,8 +75,7 @@ export interface CheckoutDecision {
 export const decideCheckout = (input: CheckoutInput): Either<DomainError, CheckoutDecision> => {
   const { cart, books, orderId } = input;
   if (cart.lines.length === 0) return left(errors.emptyCart());
-  if (input.shippingAddress === null) return left(errors.shippingAddressRequired());
-  const shippingAddress = shippingAddressOf(input.shippingAddress);
+  const shippingAddress = destinationOf(input);
   if (isLeft(shippingAddress)) return shippingAddress;
 
   const unavailable: UnavailableBook[] = [];

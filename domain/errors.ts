@@ -28,8 +28,10 @@ export type DomainError =
   | { readonly kind: "InvalidStars"; readonly message: string; readonly stars: number }
   | { readonly kind: "MissingField"; readonly message: string; readonly field: string }
   | { readonly kind: "InvalidCountry"; readonly message: string; readonly field: string; readonly country: string }
+  | { readonly kind: "AddressChoiceAmbiguous"; readonly message: string; readonly field: string }
   // the command is well-formed but lacks something it cannot go on without
   | { readonly kind: "ShippingAddressRequired"; readonly message: string; readonly field: string }
+  | { readonly kind: "AddressNotOnFile"; readonly message: string; readonly field: string; readonly addressId: string }
   // the command is well-formed but would take a total past what the shop can charge
   | {
       readonly kind: "TotalTooLarge";
@@ -45,10 +47,13 @@ export type DomainError =
   | { readonly kind: "OrderNotFound"; readonly message: string; readonly orderId: string }
   | { readonly kind: "ReservationNotFound"; readonly message: string; readonly bookId: string; readonly orderId: string }
   | { readonly kind: "PaymentNotRequested"; readonly message: string; readonly orderId: string }
+  | { readonly kind: "AddressNotFound"; readonly message: string; readonly addressId: string }
   | { readonly kind: "ShipmentNotFound"; readonly message: string; readonly orderId: string; readonly shipmentId: string }
   // the command conflicts with the current state
   | { readonly kind: "BookAlreadyExists"; readonly message: string; readonly bookId: string }
   | { readonly kind: "BookDiscontinued"; readonly message: string; readonly bookId: string }
+  | { readonly kind: "AddressBookFull"; readonly message: string; readonly maxAddresses: number }
+  | { readonly kind: "AddressConflict"; readonly message: string; readonly addressId: string }
   | { readonly kind: "CartFull"; readonly message: string; readonly maxLines: number }
   | { readonly kind: "CurrencyMismatch"; readonly message: string; readonly expected: string; readonly actual: string }
   | { readonly kind: "EmptyCart"; readonly message: string }
@@ -117,10 +122,33 @@ export const errors = {
     country,
     message: `"${country.slice(0, 8)}" is not an ISO 3166-1 alpha-2 country code (two capital letters, such as DE)`,
   }),
+  addressChoiceAmbiguous: (): ErrorOf<"AddressChoiceAmbiguous"> => ({
+    kind: "AddressChoiceAmbiguous",
+    field: "addressId",
+    message: "send shippingAddress or addressId, not both",
+  }),
+  /** Checkout's `addressId` names no address of the caller's book: the order has nowhere to go. */
+  addressNotOnFile: (addressId: string): ErrorOf<"AddressNotOnFile"> => ({
+    kind: "AddressNotOnFile",
+    field: "addressId",
+    addressId,
+    message: `your address book has no address ${addressId}`,
+  }),
+  addressNotFound: (addressId: string): ErrorOf<"AddressNotFound"> => ({ kind: "AddressNotFound", addressId, message: `no address ${addressId}` }),
+  addressBookFull: (maxAddresses: number): ErrorOf<"AddressBookFull"> => ({
+    kind: "AddressBookFull",
+    maxAddresses,
+    message: `an address book holds at most ${maxAddresses} addresses`,
+  }),
+  addressConflict: (addressId: string): ErrorOf<"AddressConflict"> => ({
+    kind: "AddressConflict",
+    addressId,
+    message: `address ${addressId} was added with other contents`,
+  }),
   shippingAddressRequired: (): ErrorOf<"ShippingAddressRequired"> => ({
     kind: "ShippingAddressRequired",
     field: "shippingAddress",
-    message: "an order needs a shipping address: send shippingAddress",
+    message: "an order needs a shipping address: send shippingAddress (or addressId), or choose a default address",
   }),
   totalTooLarge: (scope: TotalScope, totalCents: number, maxCents: number, bookId?: string): ErrorOf<"TotalTooLarge"> => ({
     kind: "TotalTooLarge",
@@ -266,7 +294,9 @@ export const domainErrorKinds: Readonly<Record<ErrorKind, ErrorKindInfo>> = {
   InvalidStars: { class: "invalid", field: "stars" },
   MissingField: { class: "invalid" },
   InvalidCountry: { class: "invalid" },
+  AddressChoiceAmbiguous: { class: "invalid" },
   ShippingAddressRequired: { class: "incomplete" },
+  AddressNotOnFile: { class: "incomplete" },
   TotalTooLarge: { class: "limit" },
   BookNotFound: { class: "not-found" },
   CartItemNotFound: { class: "not-found" },
@@ -274,8 +304,11 @@ export const domainErrorKinds: Readonly<Record<ErrorKind, ErrorKindInfo>> = {
   ReservationNotFound: { class: "not-found" },
   PaymentNotRequested: { class: "not-found" },
   ShipmentNotFound: { class: "not-found" },
+  AddressNotFound: { class: "not-found" },
   BookAlreadyExists: { class: "conflict" },
   BookDiscontinued: { class: "conflict" },
+  AddressBookFull: { class: "conflict" },
+  AddressConflict: { class: "conflict" },
   CartFull: { class: "conflict" },
   CurrencyMismatch: { class: "conflict" },
   EmptyCart: { class: "conflict" },

@@ -7,6 +7,7 @@ export * from "./cart.js";
 export * from "./order.js";
 export * from "./payment.js";
 export * from "./rating.js";
+export * from "./customer.js";
 export * from "./checkout.js";
 export * from "./order-process.js";
 export * from "./payment-gateway.js";

@@ -9,6 +9,7 @@ import * as cart from "./cart-events.js";
 import * as order from "./order-events.js";
 import * as payment from "./payment-events.js";
 import * as rating from "./rating-events.js";
+import * as customer from "./customer-events.js";
 
 /**
  * Every event type of the bookstore, keyed by type. Adding an event type is adding it here;
@@ -45,6 +46,14 @@ export const catalogue = {
   PaymentAttemptFailed: payment.PaymentAttemptFailed,
   PaymentRefunded: payment.PaymentRefunded,
   BookRated: rating.BookRated,
+  CustomerRegistered: customer.CustomerRegistered,
+  CustomerProfileChanged: customer.CustomerProfileChanged,
+  AddressAdded: customer.AddressAdded,
+  AddressChanged: customer.AddressChanged,
+  AddressRemoved: customer.AddressRemoved,
+  DefaultAddressChosen: customer.DefaultAddressChosen,
+  ConsentGiven: customer.ConsentGiven,
+  ConsentWithdrawn: customer.ConsentWithdrawn,
 } as const;
 
 type Catalogue = typeof catalogue;

@@ -5,3 +5,4 @@ export * from "./scalars.js";
 export * from "./streams.js";
 export { OrderLine, ShippingAddress, ShipmentLine, orderStreamEventTypes } from "./order-events.js";
 export { availableIn, stockMovement, stockEventTypes, type StockMovement } from "./inventory-events.js";
+export { ConsentPurpose, consentPurposes, customerStreamEventTypes, type SavedAddress } from "./customer-events.js";

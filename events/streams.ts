@@ -17,6 +17,8 @@ export const streams = {
    */
   reservation: (orderId: string): StreamId => streamId("reservation", orderId),
   rating: (bookId: string, customerId: string): StreamId => streamId("rating", `${bookId}.${customerId}`),
+  /** A customer's profile, address book and consents, one stream per Cognito `sub`. */
+  customer: (customerId: string): StreamId => streamId("customer", customerId),
 } as const;
 
 export type Aggregate = keyof typeof streams;

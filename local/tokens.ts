@@ -8,6 +8,8 @@ export interface TokenRequest {
   /** The token's subject, when not the user's own (a test of what the API makes of an odd one). */
   readonly sub?: string;
   readonly groups?: readonly string[];
+  /** An `email` claim, as Cognito's ID tokens carry one (its access tokens do not). */
+  readonly email?: string;
   readonly ttlSeconds?: number;
   readonly now?: Date;
 }
@@ -29,6 +31,7 @@ export const mintToken = async (keys: SigningKeys, config: LocalAuthConfig, requ
     scope: "aws.cognito.signin.user.admin",
     auth_time: now,
     ...(groups.length > 0 ? { "cognito:groups": [...groups] } : {}),
+    ...(request.email === undefined ? {} : { email: request.email }),
   })
     .setProtectedHeader({ alg: "RS256", kid: keys.kid, typ: "JWT" })
     .setIssuer(config.issuer)

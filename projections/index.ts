@@ -4,6 +4,7 @@ import { bookDetail } from "./book-detail.js";
 import { bookTitles } from "./book-titles.js";
 import { bookSearch } from "./book-search.js";
 import { cartView } from "./cart-view.js";
+import { customerProfile } from "./customer-profile.js";
 import { integrationEvents } from "./integration-events.js";
 import { inventoryView } from "./inventory-view.js";
 import { orderHistory } from "./order-history.js";
@@ -19,6 +20,7 @@ export const projections: readonly Projection<ProjectionPorts>[] = [
   inventoryView,
   bookDetail,
   orderHistory,
+  customerProfile,
   bestsellers,
   alsoBought,
   topRated,
@@ -39,6 +41,7 @@ export { deadLetters, type DeadLetter, type DeadLetters } from "./dead-letters.j
 export { EventOutOfOrder } from "./stream-view.js";
 export { getCart, type CartView } from "./cart-view.js";
 export { getInventory, type InventoryView } from "./inventory-view.js";
+export { getCustomerProfile, type CustomerProfile } from "./customer-profile.js";
 export { getOrder, listOrders, type OrderView, type OrderPage } from "./order-history.js";
 export { topBestsellers, type Bestseller } from "./bestsellers.js";
 export { alsoBoughtWith, type CoPurchase } from "./also-bought.js";

@@ -1,5 +1,6 @@
 import { bookAggregate } from "../../domain/book.js";
 import { cartAggregate } from "../../domain/cart.js";
+import { customerAggregate } from "../../domain/customer.js";
 import { inventoryAggregate } from "../../domain/inventory.js";
 import { orderAggregate } from "../../domain/order.js";
 import { paymentAggregate } from "../../domain/payment.js";
@@ -16,4 +17,5 @@ export const aggregates = {
   order: orderAggregate,
   payment: paymentAggregate,
   reservation: reservationAggregate,
+  customer: customerAggregate,
 };

@@ -29,17 +29,34 @@ const fresh = <S>(aggregate: Aggregate<S>, id: string): Loaded<S> => ({ aggregat
  */
 export const planCheckout = async (
   deps: CommandDeps,
-  { customerId, orderId, paymentToken, shippingAddress }: Checkout,
+  { customerId, orderId, paymentToken, shippingAddress, addressId }: Checkout,
 ): Promise<Either<CommandError, Plan<CheckoutResult>>> => {
   const cart = await load(deps, aggregates.cart, customerId);
   if (isLeft(cart)) return cart;
   const bookIds = cart.right.state.lines.map((l) => l.bookId);
   if (bookIds.length === 0) return left(errors.emptyCart());
-  const [books, levels] = await Promise.all([loadAll(deps, aggregates.book, bookIds), stockLevels(deps, bookIds)]);
+  // The customer's stream (one read, beside the books and the stock) only when the request
+  // names no address: for `addressId` or the default. Nothing is written to it.
+  const [books, levels, customer] = await Promise.all([
+    loadAll(deps, aggregates.book, bookIds),
+    stockLevels(deps, bookIds),
+    shippingAddress === undefined ? load(deps, aggregates.customer, customerId) : Promise.resolve(undefined),
+  ]);
   if (isLeft(books)) return books;
   if (isLeft(levels)) return levels;
+  if (customer !== undefined && isLeft(customer)) return customer;
   const catalogue = new Map([...books.right].flatMap(([id, b]) => (b.state === null ? [] : [[id, b.state] as const])));
-  const decided = decideCheckout({ customerId, orderId, cart: cart.right.state, books: catalogue, inventories: levels.right, shippingAddress: shippingAddress ?? null, now: deps.clock() });
+  const decided = decideCheckout({
+    customerId,
+    orderId,
+    cart: cart.right.state,
+    books: catalogue,
+    inventories: levels.right,
+    shippingAddress: shippingAddress ?? null,
+    ...(addressId === undefined ? {} : { addressId }),
+    customer: customer?.right.state ?? null,
+    now: deps.clock(),
+  });
   if (isLeft(decided)) return decided;
   const { order, cart: cartEvents, reservation } = decided.right;
   const placed = order.find((e) => e.type === "OrderPlaced");

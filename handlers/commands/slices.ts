@@ -1,5 +1,6 @@
 import { bookSlice } from "../../domain/book.js";
 import { cartSlice } from "../../domain/cart.js";
+import { customerSlice } from "../../domain/customer.js";
 import { orderFulfilmentSlice } from "../../domain/order.js";
 import { ratingSlice } from "../../domain/rating.js";
 import { checkoutSlice } from "./checkout.js";
@@ -18,6 +19,7 @@ export const slices = [
   stockSlice,
   fromDecision(cartSlice),
   fromDecision(ratingSlice),
+  fromDecision(customerSlice),
   checkoutSlice,
   payOrderSlice,
   cancellationSlice,

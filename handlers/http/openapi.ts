@@ -89,6 +89,7 @@ const tagDescriptions: Record<string, string> = {
   inventory: "Stock on hand and reserved per book; receiving stock (admin) and correcting counts (admin or warehouse).",
   cart: `A customer's cart: at most ${MAX_LINES} different books, 1-99 copies each, one currency, totals of at most ${MAX_TOTAL_CENTS} cents.`,
   orders: "Checkout, payment, order history and cancellation.",
+  customers: "The caller's own profile, address book (at most 20 addresses, one of them the default a checkout ships to) and consents.",
   fulfilment: "Shipments and deliveries recorded by warehouse staff, and status reports from the order management system (`oms`).",
   operations: "What an operator reads: event streams and projection status (admin).",
   meta: "This document.",

@@ -1,6 +1,7 @@
 import { bookCommandRoutes } from "./commands/books.js";
 import { cartCommandRoutes } from "./commands/cart.js";
 import { checkoutRoute } from "./commands/checkout.js";
+import { customerCommandRoutes } from "./commands/customers.js";
 import { receiveStockRoute } from "./commands/inventory.js";
 import { cancelOrderRoute, payOrderRoute } from "./commands/orders.js";
 import { adjustStockRoute, createShipmentRoute, deliverShipmentRoute, fulfilmentEventsRoute } from "./commands/fulfilment.js";
@@ -11,6 +12,7 @@ import { getBestsellersRoute } from "./queries/get-bestsellers.js";
 import { projectionStatusRoute } from "./queries/projection-status.js";
 import { getBookRoute } from "./queries/get-book.js";
 import { getCartRoute } from "./queries/get-cart.js";
+import { getMeRoute } from "./queries/get-me.js";
 import { getInventoryRoute } from "./queries/get-inventory.js";
 import { getOrderRoute } from "./queries/get-order.js";
 import { listOrdersRoute } from "./queries/list-orders.js";
@@ -38,6 +40,8 @@ export const buildRoutes = (runtime: () => Runtime): readonly AnyRoute[] => {
     getAlsoBoughtRoute(runtime),
     getCartRoute(runtime),
     ...cartCommandRoutes(runtime),
+    getMeRoute(runtime),
+    ...customerCommandRoutes(runtime),
     checkoutRoute(runtime),
     listOrdersRoute(runtime),
     getOrderRoute(runtime),

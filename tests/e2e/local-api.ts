@@ -36,8 +36,8 @@ export interface E2eApi {
   faults(): string;
   /** Stops the projections started with it (a test that counts what the API alone does), if any ran. */
   stopReadSide(): Promise<void>;
-  /** A caller: every request carries its token. */
-  as(user: string, groups?: readonly string[]): Promise<Client>;
+  /** A caller: every request carries its token (with `claims` besides, an `email` say). */
+  as(user: string, groups?: readonly string[], claims?: Pick<TokenRequest, "email">): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -128,7 +128,7 @@ export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = 
     token,
     faults: () => (logger.faults.length === 0 ? "no faults logged" : `${logger.faults.length} faults logged; the first:\n${logger.faults.slice(0, 2).join("\n")}`),
     stopReadSide,
-    as: async (user, groups = []) => client(local.server.url, subFor(user), await token({ user, groups })),
+    as: async (user, groups = [], claims = {}) => client(local.server.url, subFor(user), await token({ user, groups, ...claims })),
     close: async () => {
       await stopReadSide();
       await local.close();

@@ -287,6 +287,13 @@ const wellFormed = (operationId: string): Hostile => {
     reportFulfilmentEvents: post("/fulfilment/events", '[{"eventId":"e1","orderId":"ORDER","type":"delivered","at":"2026-03-01T10:00:00.000Z"}]'),
     getStreamEvents: get(`/streams/${encodeURIComponent("book#BOOK")}/events`),
     getProjectionStatus: get("/projections/status"),
+    getMe: get("/me"),
+    changeMyProfile: { name: "", method: "PATCH", path: "/me", body: '{"name":"Mallory"}', headers: json },
+    addMyAddress: post("/me/addresses", JSON.stringify(SHIP_TO)),
+    changeMyAddress: { name: "", method: "PATCH", path: "/me/addresses/ADDRESS", body: '{"city":"Leeds"}', headers: json },
+    removeMyAddress: { name: "", method: "DELETE", path: "/me/addresses/ADDRESS" },
+    chooseMyDefaultAddress: { name: "", method: "PUT", path: "/me/default-address", body: '{"addressId":"ADDRESS"}', headers: json },
+    setMyConsent: { name: "", method: "PUT", path: "/me/consents/marketing-email", body: '{"granted":true}', headers: json },
   };
   const request = table[operationId];
   if (request === undefined) throw new Error(`no well-formed request for ${operationId}: add one`);

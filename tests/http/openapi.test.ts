@@ -55,6 +55,14 @@ const designContract = [
   "POST /orders/{orderId}/shipments/{shipmentId}/delivered",
   "POST /fulfilment/events",
   "POST /inventory/{bookId}/adjustments",
+  // Added by the customers issue: the caller's own profile, address book and consents.
+  "GET /me",
+  "PATCH /me",
+  "POST /me/addresses",
+  "PATCH /me/addresses/{addressId}",
+  "DELETE /me/addresses/{addressId}",
+  "PUT /me/default-address",
+  "PUT /me/consents/{purpose}",
 ];
 
 const validate = async (doc: unknown) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { event, streams } from "../../events/index.js";
 import { anySlice, fromDecision } from "../../handlers/commands/slice.js";
-import { givenStreams } from "../kit/given-streams.js";
+import { givenStreams, type Written } from "../kit/given-streams.js";
 import { decisionSlice } from "../../domain/slice.js";
 import type * as t from "io-ts";
 import { orderAggregate, OrderFulfilmentCommand, orderDecider, type OrderState } from "../../domain/order.js";
@@ -72,6 +72,26 @@ describe("checkout and cancellation, given streams", () => {
     })
       .when({ type: "Checkout", shippingAddress: SHIP_TO, customerId: alice, orderId: "o1" })
       .thenFails({ kind: "InsufficientStock", lines: [{ bookId: "sicp", requested: 2, available: 1 }] });
+  });
+
+  it("a checkout naming an address of the book, or none with a default, ships there and writes nothing to the customer's stream", async () => {
+    const book = [
+      event("CustomerRegistered", { customerId: alice, at: "2026-01-01T00:00:00.000Z" }),
+      event("AddressAdded", { customerId: alice, addressId: "home", ...SHIP_TO }),
+      event("AddressAdded", { customerId: alice, addressId: "work", ...SHIP_TO, city: "Leeds" }),
+    ];
+    const history = { ...catalogue, [streams.inventory("sicp")]: [received("sicp", 5)], [streams.cart(alice)]: [itemAdded(alice, sicp, 1)] };
+    const placedTo = async (customer: readonly Written[], command: { addressId?: string }) => {
+      const { written } = await givenStreams({ ...history, [streams.customer(alice)]: customer }).when({ type: "Checkout", customerId: alice, orderId: "o1", ...command }).run();
+      expect(Object.keys(written).sort()).toEqual([streams.cart(alice), streams.order("o1"), streams.reservation("o1")].sort());
+      return (written[streams.order("o1")]![0]!.data as { shippingAddress: unknown }).shippingAddress;
+    };
+    expect(await placedTo(book, { addressId: "work" })).toEqual({ ...SHIP_TO, city: "Leeds" });
+    expect(await placedTo([...book, event("DefaultAddressChosen", { customerId: alice, addressId: "home" })], {})).toEqual(SHIP_TO);
+    await givenStreams({ ...history, [streams.customer(alice)]: book })
+      .when({ type: "Checkout", customerId: alice, orderId: "o1" })
+      .thenFails({ kind: "ShippingAddressRequired" });
+    await givenStreams(history).when({ type: "Checkout", customerId: alice, orderId: "o1", addressId: "home" }).thenFails({ kind: "AddressNotOnFile", field: "addressId" });
   });
 
   it("cancelling a placed order cancels it and releases its reservation", async () => {

@@ -25,7 +25,7 @@ export const checkoutRoute = (runtime: () => Runtime): AnyRoute =>
       "With `paymentToken` the order is charged at once: `status` is `paid`, `cancelled` (declined: the stock is released), or `placed` while the processor's answer is pending (it is reconciled within `PAYMENT_RECONCILE_SECONDS`, 60 s unless configured).",
       "Without a token the order is placed and its stock held for `CHECKOUT_HOLD_SECONDS` (900 s unless configured), to be paid with `POST /orders/{orderId}/payment`; an order not paid by then is cancelled by the system and its stock released. A payment that arrives after that is refunded.",
       "Every order a checkout places is answered `201`, whatever happens to its payment.",
-      "`shippingAddress` is where the order goes; an order without one is refused with `422` (`missing-information`, naming `shippingAddress`).",
+      "The order goes to `shippingAddress`, or to the address of the caller's book (`GET /me`) that `addressId` names, or, with neither, to the caller's default address; the address is copied into the order. Both at once is `400`. An `addressId` the caller's book does not hold (another customer's included) is `422` (`missing-information`, naming `addressId`), not `404`: the route exists, the request lacks a usable address. No address and no default is `422` naming `shippingAddress`.",
     ].join("\n\n"),
     tags: ["orders"],
     request: { path: NoPath, query: NoQuery, body: CheckoutBody },
@@ -36,12 +36,14 @@ export const checkoutRoute = (runtime: () => Runtime): AnyRoute =>
       const orderId = runtime().newId();
       const paymentToken = input.body?.paymentToken;
       const shippingAddress = input.body?.shippingAddress;
+      const addressId = input.body?.addressId;
       const command = {
         type: "Checkout" as const,
         customerId,
         orderId,
         ...(paymentToken === undefined ? {} : { paymentToken }),
         ...(shippingAddress === undefined ? {} : { shippingAddress }),
+        ...(addressId === undefined ? {} : { addressId }),
       };
       const sent = await send<CheckoutOutcome>(runtime(), "checkout", input, command);
       if (!sent.ok) return sent.failure;

@@ -6,20 +6,11 @@ import { FulfilmentEventsBody, FulfilmentResults, OrderIdPath, ShipmentBody, Shi
 import { NoPath } from "../codecs/common.js";
 import { problemForError, validationProblem } from "../problem.js";
 import { created, ok } from "../result.js";
-import { type AnyRoute, callerOf, defineRoute, type RouteInput } from "../route.js";
+import { type AnyRoute, callerOf, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
 import type { Command } from "../../commands/slices.js";
-import { actorOf, commandIdOf, send, sendForVersion, versionOf } from "./send.js";
+import { actorOf, commandIdOf, createdIdFor, send, sendForVersion, versionOf } from "./send.js";
 import type * as t from "io-ts";
-
-/**
- * A new shipment's id. With an Idempotency-Key it follows from the key, so a retry names the
- * same shipment (and the order's decider answers it as already recorded); without one, fresh.
- */
-const shipmentIdFor = (runtime: Runtime, input: RouteInput<unknown, unknown, unknown>): string =>
-  input.idempotencyKey === undefined
-    ? runtime.newId()
-    : `sh-${createHash("sha256").update(commandIdOf(callerOf(input).sub, input.idempotencyKey)).digest("base64url").slice(0, 26)}`;
 
 export const createShipmentRoute = (runtime: () => Runtime): AnyRoute =>
   defineRoute({
@@ -38,7 +29,7 @@ export const createShipmentRoute = (runtime: () => Runtime): AnyRoute =>
     problems: [409, 422],
     handler: async (input) => {
       const { orderId } = input.path;
-      const shipmentId = shipmentIdFor(runtime(), input);
+      const shipmentId = createdIdFor("sh", runtime(), input);
       const { carrier, trackingNumber, lines } = input.body;
       const at = runtime().deps.clock().toISOString();
       const command = { type: "ShipOrder" as const, orderId, shipmentId, carrier, trackingNumber, at, ...(lines === undefined ? {} : { lines }) };

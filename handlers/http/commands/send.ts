@@ -22,6 +22,16 @@ export const commandIdOf = (sub: string, idempotencyKey: string): string =>
   `${sub}:${createHash("sha256").update(JSON.stringify([sub, idempotencyKey])).digest("base64url")}`;
 
 /**
+ * The id of something a request creates (a shipment, an address). With an Idempotency-Key it
+ * follows from the key, so a retry names the same thing (and its decider answers it as already
+ * recorded); without one, fresh.
+ */
+export const createdIdFor = (prefix: string, runtime: Pick<Runtime, "newId">, input: RouteInput<unknown, unknown, unknown>): string =>
+  input.idempotencyKey === undefined
+    ? runtime.newId()
+    : `${prefix}-${createHash("sha256").update(commandIdOf(callerOf(input).sub, input.idempotencyKey)).digest("base64url").slice(0, 26)}`;
+
+/**
  * The command id and request fingerprint. The fingerprint covers the operation and the decoded
  * input, so the same key with another request is told apart (422).
  */
