@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import { readModelSettingsFromEnv } from "../handlers/read-model-settings.js";
-import type { ProjectionPorts } from "../projections/index.js";
+import { silentQueues, type ProjectionPorts } from "../projections/index.js";
 import { readInThisThread } from "./replay-batches.js";
 import { readInReaderThread, type ReaderThreadReader } from "./replay-reader-thread.js";
 import { createEventStore, dynamoDbClientFor, tableNames, type EventStore } from "../store/index.js";
@@ -89,6 +89,8 @@ export const createContext = (config: CliConfig): CliContext => {
       search: { client: new Client({ node: config.openSearchUrl, ...(config.openSearchAuth === undefined ? {} : { auth: config.openSearchAuth }) }), index: config.searchIndex },
       // Replaying history must not announce old orders to other systems again: the CLI's bus publishes nothing.
       integration: { bus: { publish: async () => {} }, stockLowThreshold: 5 },
+      // Nor ask for old orders to be shipped again: the CLI's queues send nothing.
+      queues: silentQueues,
     },
     close: async () => {
       await readHistory.close();

@@ -52,4 +52,7 @@ export { dailySales, type DailySales } from "./sales-by-category.js";
 export { inProcessBus, type IntegrationBus, type IntegrationEvent, type IntegrationDetail, type IntegrationPorts, type RecordingBus } from "./integration-bus.js";
 export { eventBridgeBus, PublishFailed, PUT_EVENTS_MAX_ENTRIES, type EventBridgeBusOptions } from "./eventbridge-bus.js";
 export * from "./integration-contract.js";
+export * from "./queues.js";
+export { silentQueue, silentQueues, type MessageQueue, type QueueMessage, type QueuePorts } from "./message-queue.js";
+export { planCalls, SendFailed, SEND_MESSAGE_BATCH_MAX_ENTRIES, sqsClientFor, sqsQueue, type SqsQueueOptions } from "./sqs-queue.js";
 export { recordProgress, statusOf, type ProjectionStatus, type ProjectionProgress } from "./status.js";

@@ -12,9 +12,13 @@ export interface BatchSettings {
 
 /**
  * Where a stream consumer writes besides the views table: the search index, Redis, the
- * integration bus, or (for a process that acts on events through the command side) the events.
+ * integration bus, the registry's message queues (`queues.ts`), or (for a process that acts on
+ * events through the command side) the events.
  */
-export type ReadModelStore = "search" | "cache" | "bus" | "events";
+export type ReadModelStore = "search" | "cache" | "bus" | "queue" | "events";
+
+/** The stores that reach other systems: what goes there cannot be taken back, so a projection writing one is never rebuilt. */
+export const sendsOut = (projection: Pick<Projection, "stores">): boolean => (projection.stores ?? []).some((s) => s === "bus" || s === "queue");
 
 /**
  * One read model. `apply` must be idempotent per event and check each stream's version

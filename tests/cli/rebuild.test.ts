@@ -16,6 +16,8 @@ import {
   topBestsellers,
   topRatedBooks,
   readGeneration,
+  sendsOut,
+  silentQueues,
   type ProjectionPorts,
   type ViewsPort,
 } from "../../projections/index.js";
@@ -41,7 +43,7 @@ const withoutRedisGeneration = (dump: Record<string, unknown>) =>
       .sort(([a], [b]) => a.localeCompare(b)),
   );
 
-const rebuildable = projections.filter((p) => !(p.stores ?? []).includes("bus"));
+const rebuildable = projections.filter((p) => !sendsOut(p));
 
 let f: CommandsFixture;
 let live: ProjectionPorts;
@@ -64,6 +66,7 @@ beforeAll(async () => {
     redis,
     search: { client: search, index: target.searchIndex! },
     integration: { bus: inProcessBus(), stockLowThreshold: 5 },
+    queues: silentQueues,
   };
   for (const p of projections) await p.prepare?.(live);
   poller = createStreamPoller({ dynamo: f.client, streams: streamsClient(), eventsTable: f.names.events, projections, ports: live, retryDelayMs: 5 });
