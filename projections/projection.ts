@@ -1,4 +1,5 @@
 import type { EventType, StoredEvent } from "../events/index.js";
+import type { QueueKey } from "./queues.js";
 
 /** How the event source mapping (in AWS) and the local poller feed a projection. */
 export interface BatchSettings {
@@ -35,6 +36,8 @@ export interface Projection<P = unknown> {
   prepare?(ports: P): Promise<void>;
   /** Read models it writes besides the views table (the infrastructure links only these); absent: views only. */
   readonly stores?: readonly ReadModelStore[];
+  /** With the `queue` store: the queues of the registry it sends to (only those are granted to it). */
+  readonly queues?: readonly QueueKey[];
   /**
    * What it writes, as the keys generation 0 uses: partition-key prefixes in the views table,
    * glob patterns in Redis. A rebuild drops the old generation by them.

@@ -26,6 +26,8 @@ export interface ProjectionSpec {
   };
   /** Absent: the projector only writes the views table. */
   readonly stores?: readonly ReadModelStore[];
+  /** With the `queue` store: the queues of the registry (`projections/queues.ts`) it sends to, by key. */
+  readonly queues?: readonly string[];
 }
 
 /** A Lambda filter pattern over a stream record (EventBridge pattern syntax). */
