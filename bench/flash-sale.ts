@@ -38,6 +38,7 @@ import { isbn13CheckDigit } from "../local/seed/catalogue.js";
 import { localAwsConfig, startDynamoDbLocal } from "../local/dynamodb-local.js";
 import { createDynamoDbClient, createEventStore, createSnapshotStore, createTables, keys, tableNames } from "../store/index.js";
 import { freePort, percentile, processCpuSeconds } from "./measure.js";
+import { SHIP_TO } from "../tests/kit/ship-to.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -241,7 +242,7 @@ const main = async (): Promise<void> => {
       const outcomes = new Map<string, number>();
       await timed(into, concurrency, buyers.length, server.pid, async (i) => {
         const b = buyers[i]!;
-        const answer = await shop.handle({ type: "Checkout", customerId: b.customerId, orderId: b.orderId, paymentToken: "tok_visa" }, customer(b.customerId, b.key));
+        const answer = await shop.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId: b.customerId, orderId: b.orderId, paymentToken: "tok_visa" }, customer(b.customerId, b.key));
         bump(outcomes, isLeft(answer) ? answer.left.kind : `status ${(answer.right.result as CheckoutOutcome).status}`);
       });
       await shop.settle();

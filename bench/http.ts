@@ -33,6 +33,7 @@ import { topRatedBooks } from "../projections/top-rated.js";
 import { tableNames } from "../store/index.js";
 import { percentile } from "./measure.js";
 import { queuePortsFromEnv } from "../handlers/stream/ports-from-env.js";
+import { SHIP_TO } from "../tests/kit/ship-to.js";
 
 /** Per side and connection count, in two halves. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
@@ -98,8 +99,8 @@ const bareServer = async (rt: Runtime) => {
         return isLeft(out) ? reply(res, 409, out.left) : reply(res, 200, { version: out.right.versions[`cart#${customerId}`] });
       }
       if (req.method === "POST" && url.pathname === "/checkout") {
-        const { paymentToken } = JSON.parse(await body(req)) as { paymentToken: string };
-        const out = await rt.commands.handle({ type: "Checkout", customerId, orderId: rt.newId(), paymentToken }, meta);
+        const { paymentToken, shippingAddress } = JSON.parse(await body(req)) as { paymentToken: string; shippingAddress: typeof SHIP_TO };
+        const out = await rt.commands.handle({ type: "Checkout", shippingAddress, customerId, orderId: rt.newId(), paymentToken }, meta);
         return isLeft(out) ? reply(res, 409, out.left) : reply(res, 201, out.right.result);
       }
       reply(res, 404, {});
@@ -160,7 +161,7 @@ const cycle = (n: number, customer: () => number): Call[] => {
     ...Array.from({ length: 3 }, (_, k): Call => ({ route: "GET /books?q=", method: "GET", path: `/books?q=${words[(n + k) % words.length]!}` })),
     { route: "GET /bestsellers", method: "GET", path: "/bestsellers" },
     { route: "POST /cart/items", method: "POST", path: "/cart/items", body: JSON.stringify({ bookId: book(99), quantity: 1 }), customer: who },
-    { route: "POST /checkout", method: "POST", path: "/checkout", body: JSON.stringify({ paymentToken: "tok_visa" }), customer: who },
+    { route: "POST /checkout", method: "POST", path: "/checkout", body: JSON.stringify({ paymentToken: "tok_visa", shippingAddress: SHIP_TO }), customer: who },
   ];
 };
 

@@ -29,6 +29,7 @@ import { salesByCategory } from "../projections/sales-by-category.js";
 import { topRated } from "../projections/top-rated.js";
 import { createEventStore, createSnapshotStore, createTables, tableNames } from "../store/index.js";
 import { freePort, percentile } from "./measure.js";
+import { SHIP_TO } from "../tests/kit/ship-to.js";
 
 type Ports = ViewPorts & RedisPorts;
 const BATCH = 100;
@@ -112,7 +113,7 @@ const prepareEvents = async (): Promise<StoredEvent[]> => {
         must(await commands.handle({ type: "AddCartItem", customerId, bookId, quantity: 1 + (n % 2) }, customer(customerId)));
       }
       const orderId = newId();
-      must(await commands.handle({ type: "Checkout", customerId, orderId, paymentToken: "tok_visa" }, customer(customerId)));
+      must(await commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId, orderId, paymentToken: "tok_visa" }, customer(customerId)));
       if (n % 5 === 0) must(await commands.handle({ type: "CancelOrder", orderId, actor: { role: "customer", customerId } }, customer(customerId)));
     }
   };

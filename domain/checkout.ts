@@ -1,19 +1,37 @@
 import * as t from "io-ts";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import { event, Id } from "../events/index.js";
+import { event, Id, type ShippingAddress } from "../events/index.js";
 import type { Book } from "./book.js";
 import { type CartEvent, type CartState, MAX_LINE_TOTAL_CENTS, MAX_TOTAL_CENTS } from "./cart.js";
 import { errors, type DomainError, type ShortLine, type UnavailableBook } from "./errors.js";
 import { inventoryDecider, type InventoryEvent, type InventoryState } from "./inventory.js";
-import { orderDecider, type OrderEvent } from "./order.js";
+import { orderDecider, ShippingAddressInput, type OrderEvent } from "./order.js";
 import { strict } from "./strict.js";
 
 /** The most one order may total: what one payment may charge (see `MAX_TOTAL_CENTS`). */
 export const MAX_ORDER_TOTAL_CENTS = MAX_TOTAL_CENTS;
 
 /** The customer and the new order's id come from the handler (JWT `sub`, id generator), never the body. */
-export const Checkout = strict({ type: t.literal("Checkout"), customerId: Id, orderId: Id }, { paymentToken: t.string });
+export const Checkout = strict(
+  { type: t.literal("Checkout"), customerId: Id, orderId: Id },
+  { paymentToken: t.string, shippingAddress: ShippingAddressInput },
+);
 export type Checkout = t.TypeOf<typeof Checkout>;
+
+/**
+ * An address as the order will keep it: each field trimmed, an optional one left out when blank.
+ * `field` names where it came from in the request, for the error.
+ */
+export const shippingAddressOf = (input: ShippingAddressInput, field = "shippingAddress"): Either<DomainError, ShippingAddress> => {
+  const required = { name: input.name.trim(), line1: input.line1.trim(), city: input.city.trim(), postalCode: input.postalCode.trim() };
+  for (const [k, v] of Object.entries(required)) if (v === "") return left(errors.missingField(`${field}/${k}`));
+  const country = input.country.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country)) return left(errors.invalidCountry(`${field}/country`, input.country));
+  const optional = Object.entries({ line2: input.line2, region: input.region, phone: input.phone }).flatMap(([k, v]) =>
+    v === undefined || v.trim() === "" ? [] : [[k, v.trim()] as const],
+  );
+  return right({ ...required, country, ...Object.fromEntries(optional) });
+};
 
 export interface CheckoutInput {
   readonly customerId: string;
@@ -27,6 +45,8 @@ export interface CheckoutInput {
   readonly inventories: ReadonlyMap<string, InventoryState>;
   /** The catalogue entry of every book in the cart. */
   readonly books: ReadonlyMap<string, Book>;
+  /** Where to ship: from the request, else the customer's default; none is refused. */
+  readonly shippingAddress: ShippingAddressInput | null;
   readonly now: Date;
 }
 
@@ -48,6 +68,9 @@ export interface CheckoutDecision {
 export const decideCheckout = (input: CheckoutInput): Either<DomainError, CheckoutDecision> => {
   const { cart, books, orderId } = input;
   if (cart.lines.length === 0) return left(errors.emptyCart());
+  if (input.shippingAddress === null) return left(errors.shippingAddressRequired());
+  const shippingAddress = shippingAddressOf(input.shippingAddress);
+  if (isLeft(shippingAddress)) return shippingAddress;
 
   const unavailable: UnavailableBook[] = [];
   const priced: { book: Book; quantity: number }[] = [];
@@ -93,6 +116,7 @@ export const decideCheckout = (input: CheckoutInput): Either<DomainError, Checko
       lines: priced.map(({ book, quantity }) => ({ bookId: book.bookId, title: book.title, quantity, unitPriceCents: book.priceCents })),
       currency,
       placedAt: input.now.toISOString(),
+      shippingAddress: shippingAddress.right,
     },
     orderDecider.initialState,
   );

@@ -26,6 +26,10 @@ export type DomainError =
   | { readonly kind: "InvalidAdjustment"; readonly message: string; readonly delta: number }
   | { readonly kind: "MissingReason"; readonly message: string }
   | { readonly kind: "InvalidStars"; readonly message: string; readonly stars: number }
+  | { readonly kind: "MissingField"; readonly message: string; readonly field: string }
+  | { readonly kind: "InvalidCountry"; readonly message: string; readonly field: string; readonly country: string }
+  // the command is well-formed but lacks something it cannot go on without
+  | { readonly kind: "ShippingAddressRequired"; readonly message: string; readonly field: string }
   // the command is well-formed but would take a total past what the shop can charge
   | {
       readonly kind: "TotalTooLarge";
@@ -41,6 +45,7 @@ export type DomainError =
   | { readonly kind: "OrderNotFound"; readonly message: string; readonly orderId: string }
   | { readonly kind: "ReservationNotFound"; readonly message: string; readonly bookId: string; readonly orderId: string }
   | { readonly kind: "PaymentNotRequested"; readonly message: string; readonly orderId: string }
+  | { readonly kind: "ShipmentNotFound"; readonly message: string; readonly orderId: string; readonly shipmentId: string }
   // the command conflicts with the current state
   | { readonly kind: "BookAlreadyExists"; readonly message: string; readonly bookId: string }
   | { readonly kind: "BookDiscontinued"; readonly message: string; readonly bookId: string }
@@ -54,7 +59,10 @@ export type DomainError =
   | { readonly kind: "OrderAlreadyExists"; readonly message: string; readonly orderId: string }
   | { readonly kind: "IllegalOrderTransition"; readonly message: string; readonly orderId: string; readonly status: string; readonly action: string }
   | { readonly kind: "PaymentAmountMismatch"; readonly message: string; readonly expectedCents: number; readonly actualCents: number }
-  | { readonly kind: "PaymentSettled"; readonly message: string; readonly orderId: string; readonly status: string };
+  | { readonly kind: "PaymentSettled"; readonly message: string; readonly orderId: string; readonly status: string }
+  | { readonly kind: "ShipmentConflict"; readonly message: string; readonly orderId: string; readonly shipmentId: string }
+  | { readonly kind: "NothingToShip"; readonly message: string; readonly orderId: string }
+  | { readonly kind: "ShipsTooMuch"; readonly message: string; readonly orderId: string; readonly lines: readonly ShortLine[] };
 
 export type ErrorKind = DomainError["kind"];
 export type ErrorOf<K extends ErrorKind> = Extract<DomainError, { kind: K }>;
@@ -101,6 +109,19 @@ export const errors = {
     stars,
     message: `a rating is 1 to 5 whole stars, not ${stars}`,
   }),
+  /** `field`: a JSON pointer's path below the body (`shippingAddress/city`). */
+  missingField: (field: string): ErrorOf<"MissingField"> => ({ kind: "MissingField", field, message: `${field} must not be blank` }),
+  invalidCountry: (field: string, country: string): ErrorOf<"InvalidCountry"> => ({
+    kind: "InvalidCountry",
+    field,
+    country,
+    message: `"${country.slice(0, 8)}" is not an ISO 3166-1 alpha-2 country code (two capital letters, such as DE)`,
+  }),
+  shippingAddressRequired: (): ErrorOf<"ShippingAddressRequired"> => ({
+    kind: "ShippingAddressRequired",
+    field: "shippingAddress",
+    message: "an order needs a shipping address: send shippingAddress",
+  }),
   totalTooLarge: (scope: TotalScope, totalCents: number, maxCents: number, bookId?: string): ErrorOf<"TotalTooLarge"> => ({
     kind: "TotalTooLarge",
     scope,
@@ -126,6 +147,12 @@ export const errors = {
     kind: "PaymentNotRequested",
     orderId,
     message: `no payment was requested for order ${orderId}`,
+  }),
+  shipmentNotFound: (orderId: string, shipmentId: string): ErrorOf<"ShipmentNotFound"> => ({
+    kind: "ShipmentNotFound",
+    orderId,
+    shipmentId,
+    message: `order ${orderId} has no shipment ${shipmentId}`,
   }),
   bookAlreadyExists: (bookId: string): ErrorOf<"BookAlreadyExists"> => ({
     kind: "BookAlreadyExists",
@@ -196,18 +223,34 @@ export const errors = {
     status,
     message: `the payment for order ${orderId} is already ${status}`,
   }),
+  shipmentConflict: (orderId: string, shipmentId: string): ErrorOf<"ShipmentConflict"> => ({
+    kind: "ShipmentConflict",
+    orderId,
+    shipmentId,
+    message: `shipment ${shipmentId} of order ${orderId} was recorded with other contents`,
+  }),
+  nothingToShip: (orderId: string): ErrorOf<"NothingToShip"> => ({ kind: "NothingToShip", orderId, message: `every copy of order ${orderId} has shipped` }),
+  shipsTooMuch: (orderId: string, lines: readonly ShortLine[]): ErrorOf<"ShipsTooMuch"> => ({
+    kind: "ShipsTooMuch",
+    orderId,
+    lines,
+    message: `more than order ${orderId} has left to ship: ${lines.map((l) => `${l.bookId} ${l.requested} of ${l.available} remaining`).join("; ")}`,
+  }),
 } as const;
 
 /**
  * How a caller should treat each kind of error: the request itself is wrong (and which field),
  * it refers to nothing, it clashes with the state, or it is well-formed but goes past a published
  * limit. The HTTP status of every kind follows from this table alone (invalid 400, not-found 404,
- * conflict 409, limit 422), so a new kind is declared here, beside its constructor, and nowhere else.
+ * conflict 409, limit 422, incomplete 422), so a new kind is declared here, beside its constructor, and nowhere else.
  */
-export type ErrorClass = "invalid" | "not-found" | "conflict" | "limit";
+export type ErrorClass = "invalid" | "not-found" | "conflict" | "limit" | "incomplete";
 export interface ErrorKindInfo {
   readonly class: ErrorClass;
-  /** For an `invalid` kind: the request field it is about, so it reads like a failing codec. */
+  /**
+   * For an `invalid` or `incomplete` kind: the request field it is about, so it reads like a
+   * failing codec (an error with a `field` of its own names it instead).
+   */
   readonly field?: string;
 }
 
@@ -218,15 +261,19 @@ export const domainErrorKinds: Readonly<Record<ErrorKind, ErrorKindInfo>> = {
   MissingTitle: { class: "invalid", field: "title" },
   MissingAuthors: { class: "invalid", field: "authors" },
   InvalidQuantity: { class: "invalid", field: "quantity" },
-  InvalidAdjustment: { class: "invalid" },
-  MissingReason: { class: "invalid" },
+  InvalidAdjustment: { class: "invalid", field: "delta" },
+  MissingReason: { class: "invalid", field: "reason" },
   InvalidStars: { class: "invalid", field: "stars" },
+  MissingField: { class: "invalid" },
+  InvalidCountry: { class: "invalid" },
+  ShippingAddressRequired: { class: "incomplete" },
   TotalTooLarge: { class: "limit" },
   BookNotFound: { class: "not-found" },
   CartItemNotFound: { class: "not-found" },
   OrderNotFound: { class: "not-found" },
   ReservationNotFound: { class: "not-found" },
   PaymentNotRequested: { class: "not-found" },
+  ShipmentNotFound: { class: "not-found" },
   BookAlreadyExists: { class: "conflict" },
   BookDiscontinued: { class: "conflict" },
   CartFull: { class: "conflict" },
@@ -240,4 +287,7 @@ export const domainErrorKinds: Readonly<Record<ErrorKind, ErrorKindInfo>> = {
   IllegalOrderTransition: { class: "conflict" },
   PaymentAmountMismatch: { class: "conflict" },
   PaymentSettled: { class: "conflict" },
+  ShipmentConflict: { class: "conflict" },
+  NothingToShip: { class: "conflict" },
+  ShipsTooMuch: { class: "conflict" },
 };

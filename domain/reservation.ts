@@ -66,6 +66,7 @@ export const settleReservation = (order: Order | null, s: ReservationState): Inv
       case "placed":
         break;
       case "paid":
+      case "partially-shipped":
       case "shipped":
       case "delivered":
         if (line.status === "held") out.push(event("ReservationCommitted", { bookId, orderId, quantity }));

@@ -19,6 +19,8 @@ export const Cents = refine(t.number, "a non-negative integer of cents", (n) => 
 export const Quantity = refine(t.number, "a positive integer", (n) => Number.isSafeInteger(n) && n >= 1);
 /** An ISO 4217 alphabetic code such as `EUR`; whether it is a real currency is a domain rule. */
 export const Currency = refine(t.string, "a three-letter ISO 4217 currency code", (s) => /^[A-Z]{3}$/.test(s));
+/** An ISO 3166-1 alpha-2 country code such as `DE`. */
+export const CountryCode = refine(t.string, "a two-letter ISO 3166-1 country code", (s) => /^[A-Z]{2}$/.test(s));
 export const NonEmptyString = refine(t.string, "a non-empty string", (s) => s.trim() !== "");
 export const Stars = refine(t.number, "whole stars from 1 to 5", (n) => Number.isInteger(n) && n >= 1 && n <= 5);
 /** Ids of books, orders and customers (ULIDs, Cognito subs): safe inside a stream id and a URL path. */

@@ -19,10 +19,31 @@ export const OrderPlacedV1 = t.type({
 });
 export const OrderPaidV1 = t.type({ orderId: t.string, paymentId: t.string, amountCents: t.number, currency: t.string });
 export const OrderCancelledV1 = t.type({ orderId: t.string, reason: t.string, by: t.string });
+/** One parcel left the warehouse (an order may ship in several). */
+export const OrderShippedV1 = t.type({
+  orderId: t.string,
+  shipmentId: t.string,
+  carrier: t.string,
+  trackingNumber: t.string,
+  lines: t.array(t.type({ bookId: t.string, quantity: t.number })),
+  shippedAt: t.string,
+});
+/** One parcel arrived. */
+export const OrderDeliveredV1 = t.type({ orderId: t.string, shipmentId: t.string, deliveredAt: t.string });
+/** The warehouse or carrier reported a problem; `shipmentId` is null when it is about the order as a whole. */
+export const ShipmentExceptionV1 = t.type({ orderId: t.string, shipmentId: t.union([t.string, t.null]), note: t.string, at: t.string });
 /** The book's available copies fell below `threshold` with this event (published on the way down only). */
 export const StockLowV1 = t.type({ bookId: t.string, available: t.number, threshold: t.number });
 
-export const integrationDataCodecs = { OrderPlaced: OrderPlacedV1, OrderPaid: OrderPaidV1, OrderCancelled: OrderCancelledV1, StockLow: StockLowV1 };
+export const integrationDataCodecs = {
+  OrderPlaced: OrderPlacedV1,
+  OrderPaid: OrderPaidV1,
+  OrderCancelled: OrderCancelledV1,
+  OrderShipped: OrderShippedV1,
+  OrderDelivered: OrderDeliveredV1,
+  ShipmentException: ShipmentExceptionV1,
+  StockLow: StockLowV1,
+};
 export type IntegrationDetailType = keyof typeof integrationDataCodecs;
 
 export const IntegrationDetailCodec = t.type({
@@ -63,6 +84,20 @@ export const orderIntegrationEvent = (e: StoredEvent): IntegrationEvent | undefi
     case "OrderCancelled": {
       const { orderId, reason, by } = e.data;
       return integrationEvent("OrderCancelled", integrationSources.orders, e, { orderId, reason, by });
+    }
+    // Per parcel, not per order: a consumer tracking parcels needs each one, and the order's
+    // own milestone (every copy shipped) is the shipment whose lines complete it.
+    case "ShipmentDispatched": {
+      const { orderId, shipmentId, carrier, trackingNumber, lines, shippedAt } = e.data;
+      return integrationEvent("OrderShipped", integrationSources.orders, e, { orderId, shipmentId, carrier, trackingNumber, lines, shippedAt });
+    }
+    case "ShipmentDelivered": {
+      const { orderId, shipmentId, deliveredAt } = e.data;
+      return integrationEvent("OrderDelivered", integrationSources.orders, e, { orderId, shipmentId, deliveredAt });
+    }
+    case "ShipmentException": {
+      const { orderId, shipmentId, note, at } = e.data;
+      return integrationEvent("ShipmentException", integrationSources.orders, e, { orderId, shipmentId, note, at });
     }
     default:
       return undefined;

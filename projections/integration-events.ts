@@ -7,6 +7,7 @@ import type { IntegrationBus, IntegrationEvent, IntegrationPorts } from "./integ
 import { IntegrationDetailCodec, orderIntegrationEvent, stockLow } from "./integration-contract.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
 import { defaultBatch, type Projection } from "./projection.js";
+import { orderEventTypes } from "./order-events.js";
 import { availableOf, foldStock, isStockEvent, stockEventTypes, type FoldedStock, type StockLayout, type StockTotal } from "./stock.js";
 import { eachConcurrently, EventOutOfOrder, groupByView, idOfKey, keyIn, planFold, readItems, writePlan, type Folded, type StoredView, type ViewKey } from "./stream-view.js";
 
@@ -103,7 +104,8 @@ const crossings = (threshold: number) => (bookId: string, folded: readonly Folde
 };
 
 /**
- * Publishes `OrderPlaced`, `OrderPaid`, `OrderCancelled` and `StockLow` integration events.
+ * Publishes `OrderPlaced`, `OrderPaid`, `OrderCancelled`, `OrderShipped` and `OrderDelivered`
+ * (one per parcel), `ShipmentException` and `StockLow` integration events.
  *
  * Per order stream it keeps a marker of the version published up to: a batch reads the
  * markers, publishes what follows on from them in one go (PutEvents batches of 10), then moves
@@ -123,7 +125,7 @@ export const integrationEvents: Projection<ViewPorts & IntegrationPorts> = {
   // this projection publishes, so it is never rebuilt.
   version: 1,
   // Every order event, not just the published ones, so the marker moves on without gaps.
-  eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled", ...stockEventTypes],
+  eventTypes: [...orderEventTypes, ...stockEventTypes],
   batch: defaultBatch,
   stores: ["bus"],
   apply: async (events, { views, integration: { bus, stockLowThreshold } }) => {

@@ -1,8 +1,9 @@
+import { orderStreamEventTypes } from "../events/index.js";
 import type { EventIn, RedisEvolve, RedisKeys, RedisScope } from "./builder.js";
 import type { ScriptCall } from "./redis-scripts.js";
 
 /** An order stream's events, every one of which a model that counts paid orders handles. */
-export const orderEventTypes = ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"] as const;
+export const orderEventTypes = orderStreamEventTypes;
 export type OrderEventType = (typeof orderEventTypes)[number];
 export type OrderEvent = EventIn<OrderEventType>;
 
@@ -21,6 +22,9 @@ export const byOrderKind = <K extends RedisKeys>(call: (kind: OrderKind) => (e: 
   OrderPaid: call("paid"),
   OrderCancelled: call("cancelled"),
   OrderPaymentFailed: call("other"),
+  ShipmentDispatched: call("other"),
+  ShipmentDelivered: call("other"),
+  ShipmentException: call("other"),
   OrderShipped: call("other"),
   OrderDelivered: call("other"),
 });

@@ -1,13 +1,22 @@
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { describeErrors, idOf, OrderLine } from "../events/index.js";
+import { describeErrors, idOf, OrderLine, ShipmentLine, ShippingAddress } from "../events/index.js";
 import { viewProjection, type EventIn } from "./builder.js";
+import { orderEventTypes, type OrderEventType } from "./order-events.js";
 import type { ViewsPort } from "./ports.js";
 import { eachConcurrently, idOfKey, keyIn, pkIn, readItem, readItems, type StoredView, type ViewKey } from "./stream-view.js";
 
-const OrderStatus = t.keyof({ placed: null, paid: null, shipped: null, delivered: null, cancelled: null });
+const OrderStatus = t.keyof({ placed: null, paid: null, "partially-shipped": null, shipped: null, delivered: null, cancelled: null });
 export type OrderStatus = t.TypeOf<typeof OrderStatus>;
+
+const Shipment = t.intersection([
+  t.type({ shipmentId: t.string, carrier: t.string, trackingNumber: t.string, lines: t.readonlyArray(ShipmentLine), shippedAt: t.string }),
+  t.partial({ deliveredAt: t.string }),
+]);
+const ShipmentIssue = t.type({ shipmentId: t.union([t.string, t.null]), note: t.string, at: t.string });
+/** The view keeps the latest exceptions only, so a chatty carrier cannot grow it without bound. */
+const MAX_EXCEPTIONS = 20;
 
 const OrderState = t.intersection([
   t.type({
@@ -19,6 +28,9 @@ const OrderState = t.intersection([
     currency: t.string,
     placedAt: t.string,
     status: OrderStatus,
+    shippingAddress: t.union([ShippingAddress, t.null]),
+    shipments: t.readonlyArray(Shipment),
+    exceptions: t.readonlyArray(ShipmentIssue),
   }),
   t.partial({ paymentFailure: t.string, cancellation: t.type({ reason: t.string, by: t.string }) }),
 ]);
@@ -43,7 +55,7 @@ const customerOf = (item: Record<string, unknown> | undefined): string | undefin
 
 const ownerOf = async (views: ViewsPort, orderId: string): Promise<string | undefined> => customerOf(await readItem(views, ownerKey(orderId)));
 
-type OrderEvent = EventIn<"OrderPlaced" | "OrderPaid" | "OrderPaymentFailed" | "OrderShipped" | "OrderDelivered" | "OrderCancelled">;
+type OrderEvent = EventIn<OrderEventType>;
 
 /**
  * Each order's customer, for a batch: an OrderPlaced of the batch names it and is written as
@@ -74,10 +86,11 @@ const moved = (status: OrderStatus) => (state: OrderState | undefined, e: OrderE
 
 export const orderHistory = viewProjection({
   name: "order-history",
-  version: 1,
+  // 2: shipping address, shipments and exceptions.
+  version: 2,
   keyPrefix: "orders#",
   lookupPrefixes: ["order#"],
-  eventTypes: ["OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
+  eventTypes: orderEventTypes,
   state: OrderState,
   locate: ownersOf,
   viewOf: (e, owners) => {
@@ -87,11 +100,25 @@ export const orderHistory = viewProjection({
   },
   evolve: {
     OrderPlaced: (_, e): OrderState => {
-      const { orderId, customerId, lines, itemCount, totalCents, currency, placedAt } = e.data;
-      return { orderId, customerId, lines, itemCount, totalCents, currency, placedAt, status: "placed" };
+      const { orderId, customerId, lines, itemCount, totalCents, currency, placedAt, shippingAddress } = e.data;
+      return { orderId, customerId, lines, itemCount, totalCents, currency, placedAt, shippingAddress, status: "placed", shipments: [], exceptions: [] };
     },
     OrderPaid: moved("paid"),
     OrderPaymentFailed: (state, e) => ({ ...placed(state, e), paymentFailure: e.data.reason }),
+    ShipmentDispatched: (state, e): OrderState => {
+      const { shipmentId, carrier, trackingNumber, lines, shippedAt } = e.data;
+      const o = placed(state, e);
+      return { ...o, status: "partially-shipped", shipments: [...o.shipments, { shipmentId, carrier, trackingNumber, lines, shippedAt }] };
+    },
+    ShipmentDelivered: (state, e): OrderState => {
+      const o = placed(state, e);
+      return { ...o, shipments: o.shipments.map((s) => (s.shipmentId === e.data.shipmentId ? { ...s, deliveredAt: e.data.deliveredAt } : s)) };
+    },
+    ShipmentException: (state, e): OrderState => {
+      const o = placed(state, e);
+      const { shipmentId, note, at } = e.data;
+      return { ...o, exceptions: [...o.exceptions, { shipmentId, note, at }].slice(-MAX_EXCEPTIONS) };
+    },
     OrderShipped: moved("shipped"),
     OrderDelivered: moved("delivered"),
     OrderCancelled: (state, e): OrderState => ({ ...placed(state, e), status: "cancelled", cancellation: { reason: e.data.reason, by: e.data.by } }),

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { idOf } from "../events/index.js";
 import { redisProjection, type EventIn, type RedisKeys, type RedisScope } from "./builder.js";
 import type { ScriptCall } from "./redis-scripts.js";
+import { orderEventTypes, type OrderEventType } from "./order-events.js";
 
 /**
  * Daily sales per category and currency: units and revenue of paid orders, counted on the day
@@ -29,7 +30,7 @@ export class UnknownBookCategory extends Error {
   }
 }
 
-type OrderEvent = EventIn<"OrderPlaced" | "OrderPaid" | "OrderPaymentFailed" | "OrderShipped" | "OrderDelivered" | "OrderCancelled">;
+type OrderEvent = EventIn<OrderEventType>;
 
 /** The sale script's call for an order event: its kind, then what that kind needs (see `saleScript`). */
 const sale = (e: OrderEvent, k: typeof keys, scope: RedisScope, kind: string, a = "", b = ""): ScriptCall =>
@@ -44,7 +45,7 @@ export const salesByCategory = redisProjection({
   name: "sales-by-category",
   version: 2,
   redisKeys: keys,
-  eventTypes: ["BookAdded", "BookDetailsChanged", "OrderPlaced", "OrderPaid", "OrderPaymentFailed", "OrderShipped", "OrderDelivered", "OrderCancelled"],
+  eventTypes: ["BookAdded", "BookDetailsChanged", ...orderEventTypes],
   evolve: {
     BookAdded: (e, k) => ["recordBookCategory", k.categories, idOf(e.streamId), e.eventId, e.data.category],
     // Details without a category change nothing here.
@@ -53,6 +54,9 @@ export const salesByCategory = redisProjection({
     OrderPaid: (e, k, scope) => sale(e, k, scope, "paid", e.occurredAt.slice(0, 10)),
     OrderCancelled: (e, k, scope) => sale(e, k, scope, "cancelled"),
     OrderPaymentFailed: other,
+    ShipmentDispatched: other,
+    ShipmentDelivered: other,
+    ShipmentException: other,
     OrderShipped: other,
     OrderDelivered: other,
   },

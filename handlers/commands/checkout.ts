@@ -29,7 +29,7 @@ const fresh = <S>(aggregate: Aggregate<S>, id: string): Loaded<S> => ({ aggregat
  */
 export const planCheckout = async (
   deps: CommandDeps,
-  { customerId, orderId, paymentToken }: { customerId: string; orderId: string; paymentToken?: string },
+  { customerId, orderId, paymentToken, shippingAddress }: Checkout,
 ): Promise<Either<CommandError, Plan<CheckoutResult>>> => {
   const cart = await load(deps, aggregates.cart, customerId);
   if (isLeft(cart)) return cart;
@@ -39,7 +39,7 @@ export const planCheckout = async (
   if (isLeft(books)) return books;
   if (isLeft(levels)) return levels;
   const catalogue = new Map([...books.right].flatMap(([id, b]) => (b.state === null ? [] : [[id, b.state] as const])));
-  const decided = decideCheckout({ customerId, orderId, cart: cart.right.state, books: catalogue, inventories: levels.right, now: deps.clock() });
+  const decided = decideCheckout({ customerId, orderId, cart: cart.right.state, books: catalogue, inventories: levels.right, shippingAddress: shippingAddress ?? null, now: deps.clock() });
   if (isLeft(decided)) return decided;
   const { order, cart: cartEvents, reservation } = decided.right;
   const placed = order.find((e) => e.type === "OrderPlaced");

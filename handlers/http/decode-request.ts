@@ -7,7 +7,7 @@ import { correlationIdOf } from "./correlation.js";
 import { fieldErrors } from "./field-errors.js";
 import { type FieldError, problem, validationProblem } from "./problem.js";
 import { parseJsonBody } from "./request-body.js";
-import type { AnyRoute, RouteInput } from "./route.js";
+import { type AnyRoute, groupsFor, type RouteInput } from "./route.js";
 import type { Failure } from "./result.js";
 
 const idempotencyKey = /^[\x21-\x7e]{1,255}$/;
@@ -35,8 +35,9 @@ export const decodeRequest = (
   if (isLeft(caller)) return caller;
   const claims = caller.right;
   if (route.auth !== "public" && claims === undefined) return left(problem(401, "This operation needs a bearer token."));
-  if (route.auth === "admin" && !claims?.groups.includes("admin")) {
-    return left(problem(403, "This operation is for the admin group."));
+  const groups = groupsFor(route.auth);
+  if (groups.length > 0 && !groups.some((g) => claims?.groups.includes(g))) {
+    return left(problem(403, `This operation is for the ${groups.join(" or ")} group.`));
   }
 
   const body = parseJsonBody(event);

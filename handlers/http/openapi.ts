@@ -5,7 +5,7 @@ import { fieldsOf, SchemaComponents, toJsonSchema } from "./json-schema.js";
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./request-body.js";
 import { MAX_LISTED_ERRORS, PROBLEM_CONTENT_TYPE } from "./problem.js";
 import { retryAfterHeader } from "./queries/unavailable.js";
-import { type AnyRoute, pathParameters } from "./route.js";
+import { type AnyRoute, groupsFor, pathParameters } from "./route.js";
 import { MAX_LINES, MAX_TOTAL_CENTS } from "../../domain/cart.js";
 import { THROTTLED_BODY, throttleClassOf, throttlesFor, type ThrottleClass } from "./throttling.js";
 import pkg from "../../package.json" with { type: "json" };
@@ -86,9 +86,10 @@ const throttledResponse = (route: AnyRoute): JsonSchema => ({
 /** Every tag the route table uses, with what its operations are about. */
 const tagDescriptions: Record<string, string> = {
   catalogue: "Books: adding and changing them (admin), finding them, their ratings and the bestseller lists.",
-  inventory: "Stock on hand and reserved per book; receiving stock (admin).",
+  inventory: "Stock on hand and reserved per book; receiving stock (admin) and correcting counts (admin or warehouse).",
   cart: `A customer's cart: at most ${MAX_LINES} different books, 1-99 copies each, one currency, totals of at most ${MAX_TOTAL_CENTS} cents.`,
   orders: "Checkout, payment, order history and cancellation.",
+  fulfilment: "Shipments and deliveries recorded by warehouse staff, and status reports from the order management system (`oms`).",
   operations: "What an operator reads: event streams and projection status (admin).",
   meta: "This document.",
 };
@@ -99,9 +100,11 @@ const tagDescriptions: Record<string, string> = {
  */
 const LINT_EXEMPT = "x-lint-exempt";
 
-/** What the route says of itself, and that an admin route needs the admin group. */
+/** What the route says of itself, and the groups it needs. */
 const description = (route: AnyRoute): { description?: string } => {
-  const parts = [route.description, route.auth === "admin" ? "Needs a token of the `admin` group (`cognito:groups`)." : undefined].filter(
+  const groups = groupsFor(route.auth);
+  const needs = groups.length === 0 ? undefined : `Needs a token of the ${groups.map((g) => `\`${g}\``).join(" or ")} group (\`cognito:groups\`).`;
+  const parts = [route.description, needs].filter(
     (p): p is string => p !== undefined,
   );
   return parts.length === 0 ? {} : { description: parts.join("\n\n") };
@@ -123,7 +126,7 @@ const problemDescriptions: Record<number, string> = {
   413: `The body is over ${MAX_BODY_BYTES} bytes.`,
   412: "`If-Match` named a version the resource has moved on from: read it again (its `ETag`), then decide again.",
   415: "The body is not application/json.",
-  422: `The Idempotency-Key was already used with a different request (\`idempotency-key-reused\`), or a cart line, a cart or an order would total more than ${MAX_TOTAL_CENTS} cents (\`limit-exceeded\`, with \`scope\`, \`totalCents\` and \`maxCents\`).`,
+  422: `The Idempotency-Key was already used with a different request (\`idempotency-key-reused\`), a cart line, a cart or an order would total more than ${MAX_TOTAL_CENTS} cents (\`limit-exceeded\`, with \`scope\`, \`totalCents\` and \`maxCents\`), or something the request cannot do without is missing, such as a checkout's shipping address (\`missing-information\`, the field in \`errors\`).`,
   500: "A fault on our side; the problem carries a correlation id.",
   503: "The read model this query answers from is unavailable: its server is down, restarting, too slow, or not running (search, when started without it). Retry after `Retry-After` seconds; commands are not affected.",
 };
@@ -131,7 +134,7 @@ const problemDescriptions: Record<number, string> = {
 const problemStatuses = (route: AnyRoute): number[] => {
   const statuses = new Set([400, 500, ...(route.problems ?? [])]);
   if (route.auth !== "public") statuses.add(401);
-  if (route.auth === "admin") statuses.add(403);
+  if (groupsFor(route.auth).length > 0) statuses.add(403);
   if (pathParameters(route.path).length > 0) statuses.add(404);
   if (route.request.body !== undefined) [413, 415].forEach((s) => statuses.add(s));
   // Every command takes an Idempotency-Key, and a key reused with another request is a 422.

@@ -32,6 +32,7 @@ export const problemTypes = {
   malformedJson: typeUri("malformed-json"),
   unacceptableJson: typeUri("unacceptable-json"),
   limitExceeded: typeUri("limit-exceeded"),
+  missingInformation: typeUri("missing-information"),
   preconditionFailed: typeUri("precondition-failed"),
 } as const;
 
@@ -58,6 +59,7 @@ export const validationProblem = (all: readonly FieldError[]): Failure => {
 export interface KindedError {
   readonly kind: string;
   readonly message?: string;
+  readonly field?: unknown;
 }
 
 type Class = CommandErrorClass;
@@ -71,10 +73,13 @@ const infoOf = (kind: string): { readonly class: Class; readonly field?: string 
   return { class: "conflict" };
 };
 const classOf = (kind: string): Class => infoOf(kind).class;
+/** The field an error is about: its own `field` when it has one, else its kind's. */
+const fieldOf = (error: KindedError): string | undefined => (typeof error.field === "string" ? error.field : infoOf(error.kind).field);
 
 const statuses: Record<Class, number> = {
   invalid: 400,
   limit: 422,
+  incomplete: 422,
   "not-found": 404,
   "idempotency-mismatch": 422,
   concurrency: 409,
@@ -94,7 +99,7 @@ export const problemForError = (error: KindedError): Failure => {
   const { kind, message, ...details } = error;
   switch (classOf(kind)) {
     case "invalid": {
-      const field = infoOf(kind).field;
+      const field = fieldOf(error);
       const errors: FieldError[] = field === undefined ? [] : [{ in: "body", pointer: `#/${field}`, detail: message ?? kind }];
       return problem(400, message ?? kind, { type: problemTypes.validation, title: "Invalid request", kind, ...(errors.length > 0 ? { errors } : {}) });
     }
@@ -102,6 +107,13 @@ export const problemForError = (error: KindedError): Failure => {
       // Well-formed and each value in bounds, but together past a published limit: fixing one
       // field will not do, so it is no 400; nor is it a clash with someone else's change (409).
       return problem(422, message ?? kind, { type: problemTypes.limitExceeded, title: "Limit exceeded", kind, ...details });
+    case "incomplete": {
+      // Every field sent is fine, but one the request cannot do without is missing, and the
+      // shop has nothing to fill it in from (for an address: no default on file).
+      const field = fieldOf(error);
+      const errors: FieldError[] = field === undefined ? [] : [{ in: "body", pointer: `#/${field}`, detail: message ?? kind }];
+      return problem(422, message ?? kind, { type: problemTypes.missingInformation, title: "Missing information", kind, ...(errors.length > 0 ? { errors } : {}) });
+    }
     case "not-found":
       // Not-yours answers exactly like not-found: a caller never learns that someone else's exists.
       return problem(404, "No such resource.");

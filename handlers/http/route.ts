@@ -5,8 +5,16 @@ import type { HttpResult } from "./result.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** public: no token needed; customer: any signed-in caller; admin: the `admin` group. */
-export type Auth = "public" | "customer" | "admin";
+/**
+ * public: no token needed; customer: any signed-in caller; admin: the `admin` group; warehouse:
+ * the `admin` or `warehouse` group (fulfilment staff); oms: the `oms` group (the order management
+ * system's machine client).
+ */
+export type Auth = "public" | "customer" | "admin" | "warehouse" | "oms";
+
+/** The groups a route needs one of (none: any signed-in caller, or no token at all). */
+export const groupsFor = (auth: Auth): readonly string[] =>
+  auth === "admin" ? ["admin"] : auth === "warehouse" ? ["admin", "warehouse"] : auth === "oms" ? ["oms"] : [];
 
 /** The caller as API Gateway's JWT authorizer vouches for them. */
 export interface Claims {

@@ -3,6 +3,7 @@ import { cartCommandRoutes } from "./commands/cart.js";
 import { checkoutRoute } from "./commands/checkout.js";
 import { receiveStockRoute } from "./commands/inventory.js";
 import { cancelOrderRoute, payOrderRoute } from "./commands/orders.js";
+import { adjustStockRoute, createShipmentRoute, deliverShipmentRoute, fulfilmentEventsRoute } from "./commands/fulfilment.js";
 import { rateBookRoute } from "./commands/ratings.js";
 import { openApiRoute } from "./openapi-route.js";
 import { getAlsoBoughtRoute } from "./queries/get-also-bought.js";
@@ -31,6 +32,7 @@ export const buildRoutes = (runtime: () => Runtime): readonly AnyRoute[] => {
     suggestBooksRoute(runtime),
     rateBookRoute(runtime),
     receiveStockRoute(runtime),
+    adjustStockRoute(runtime),
     getInventoryRoute(runtime),
     getBestsellersRoute(runtime),
     getAlsoBoughtRoute(runtime),
@@ -41,6 +43,9 @@ export const buildRoutes = (runtime: () => Runtime): readonly AnyRoute[] => {
     getOrderRoute(runtime),
     cancelOrderRoute(runtime),
     payOrderRoute(runtime),
+    createShipmentRoute(runtime),
+    deliverShipmentRoute(runtime),
+    fulfilmentEventsRoute(runtime),
     streamEventsRoute(runtime),
     projectionStatusRoute(runtime),
     openApiRoute(() => table),

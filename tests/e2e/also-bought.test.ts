@@ -1,6 +1,7 @@
 import { ulid } from "ulid";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { call, type Client, type E2eApi, startE2eApi, stockedBook, VISIBLE_WITHIN } from "./local-api.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 /** "Customers who bought this also bought" over HTTP, the also-bought projection following the stream. */
 
@@ -18,7 +19,7 @@ afterAll(() => api?.close());
 const buys = async (...books: string[]) => {
   const customer = await api.as(`buyer-${ulid()}`);
   for (const bookId of books) expect((await customer.post("/cart/items", { bookId, quantity: 2 })).status).toBe(200);
-  expect((await customer.post("/checkout", { paymentToken: "tok_visa" })).status).toBe(201);
+  expect((await customer.post("/checkout", { shippingAddress: SHIP_TO, paymentToken: "tok_visa" })).status).toBe(201);
 };
 
 describe("GET /books/{bookId}/also-bought", () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Client, type E2eApi, eventTypes, newBook, startE2eApi, stockedBook } from "./local-api.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 let api: E2eApi;
 let admin: Client;
@@ -14,7 +15,7 @@ beforeAll(async () => {
   bob = await api.as("bob");
   book = await stockedBook(admin, 20);
   await bob.post("/cart/items", { bookId: book, quantity: 2 });
-  bobsOrder = (await bob.post("/checkout")).body.orderId;
+  bobsOrder = (await bob.post("/checkout", { shippingAddress: SHIP_TO })).body.orderId;
   await bob.post("/cart/items", { bookId: book, quantity: 1 });
 });
 afterAll(() => api.close());
@@ -37,14 +38,14 @@ describe("a customer only ever touches their own cart and orders", () => {
   });
 
   it("A cannot place an order from B's cart: checkout takes the caller's cart", async () => {
-    const r = await alice.post("/checkout");
+    const r = await alice.post("/checkout", { shippingAddress: SHIP_TO });
     expect(r.status).toBe(409);
     expect(r.body.kind).toBe("EmptyCart");
   });
 
   it("the admin may cancel anyone's order", async () => {
     await bob.post("/cart/items", { bookId: book, quantity: 1 });
-    const order = (await bob.post("/checkout")).body.orderId;
+    const order = (await bob.post("/checkout", { shippingAddress: SHIP_TO })).body.orderId;
     expect((await admin.post(`/orders/${order}/cancel`)).status).toBe(200);
     expect((await admin.get(`/streams/${encodeURIComponent(`order#${order}`)}/events`)).body.events[1].data.by).toBe("admin");
   });

@@ -2,6 +2,7 @@ import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, type Client, type E2eApi, expectAvailable, newBook, type Response, startE2eApi, stockedBook } from "./local-api.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 let api: E2eApi;
 let admin: Client;
@@ -65,14 +66,14 @@ describe("every error class of the real routes, as RFC 9457 problems", () => {
     const book = await stockedBook(admin, 2);
     const buyer = await api.as("erin");
     await buyer.post("/cart/items", { bookId: book, quantity: 3 });
-    const r = await buyer.post("/checkout");
+    const r = await buyer.post("/checkout", { shippingAddress: SHIP_TO });
     expectProblem(r, 409);
     expect(r.body).toMatchObject({ kind: "InsufficientStock", lines: [{ bookId: book, requested: 3, available: 2 }] });
     await expectAvailable(buyer, book, 2);
   });
 
   it("409 for checking out an empty cart", async () => {
-    const r = await (await api.as("frank")).post("/checkout", { paymentToken: "tok_visa" });
+    const r = await (await api.as("frank")).post("/checkout", { shippingAddress: SHIP_TO, paymentToken: "tok_visa" });
     expectProblem(r, 409);
     expect(r.body.kind).toBe("EmptyCart");
   });
@@ -116,7 +117,7 @@ describe("every error class of the real routes, as RFC 9457 problems", () => {
     const cart = await grace.post("/cart/items", { bookId: cheap, quantity: 1 });
     expectProblem(cart, 422);
     expect(cart.body).toMatchObject({ kind: "TotalTooLarge", scope: "cart", totalCents: 100_000_001, maxCents: 100_000_000 });
-    const checkout = await grace.post("/checkout", {});
+    const checkout = await grace.post("/checkout", { shippingAddress: SHIP_TO });
     expect(checkout.status).toBe(201);
     expect(checkout.body.totalCents).toBe(100_000_000);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bookPage, type Client, type E2eApi, eventTypes, expectAvailable, newBook, startE2eApi, stockedBook } from "./local-api.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 let api: E2eApi;
 let admin: Client;
@@ -47,7 +48,7 @@ describe("over HTTP, against the local runtime", () => {
     expect((await customer.patch(`/cart/items/${dune}`, { quantity: 3 })).body).toEqual({ version: 4 });
     expect((await customer.delete(`/cart/items/${ubik}`)).body).toEqual({ version: 5 });
 
-    const placed = await customer.post("/checkout", { paymentToken: "tok_visa" }, { "idempotency-key": "carol-order-1" });
+    const placed = await customer.post("/checkout", { shippingAddress: SHIP_TO, paymentToken: "tok_visa" }, { "idempotency-key": "carol-order-1" });
     expect(placed.status).toBe(201);
     expect(placed.body).toEqual({ orderId: expect.any(String), version: 1, totalCents: 3 * 1100 + 2 * 800, currency: "EUR", status: "paid" });
     const { orderId } = placed.body;
@@ -90,7 +91,7 @@ describe("over HTTP, against the local runtime", () => {
   it("a declined card cancels the order and gives the stock back", async () => {
     const book = await stockedBook(admin, 4);
     await customer.post("/cart/items", { bookId: book, quantity: 4 });
-    const placed = await customer.post("/checkout", { paymentToken: "tok_declined" });
+    const placed = await customer.post("/checkout", { shippingAddress: SHIP_TO, paymentToken: "tok_declined" });
     expect(placed.status).toBe(201);
     expect(placed.body.status).toBe("cancelled");
     await expectAvailable(customer, book, 4);

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ulid } from "ulid";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { bookPage, type Client, type E2eApi, expectAvailable, startE2eApi, stockedBook, VISIBLE_WITHIN } from "./local-api.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 /**
  * The public reads a storefront makes most, counted in DynamoDB calls: a query must answer from
@@ -49,7 +50,7 @@ describe("what the public reads cost", () => {
     const book = await stockedBook(admin, 10, { title: "Counted Sands" });
     const buyer = await api.as(`buyer-${ulid()}`);
     await buyer.post("/cart/items", { bookId: book, quantity: 2 });
-    expect((await buyer.post("/checkout", { paymentToken: "tok_visa" })).status).toBe(201);
+    expect((await buyer.post("/checkout", { shippingAddress: SHIP_TO, paymentToken: "tok_visa" })).status).toBe(201);
     await expectAvailable(buyer, book, 8);
     await expect
       .poll(async () => (await buyer.get("/bestsellers")).body.items, VISIBLE_WITHIN)

@@ -4,6 +4,7 @@ import { type ReadSide, startReadSide } from "../../local/read-side.js";
 import { call, type Client, type E2eApi, newBook, startE2eApi, stockedBook } from "./local-api.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
 import { freshQueues } from "../support/sqs.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 /** How long a read model may take to show a write here; generous, the machine is shared. */
 const VISIBLE_WITHIN = { timeout: 30_000, interval: 100 };
@@ -62,7 +63,7 @@ describe("the read side over HTTP, with the stream poller running", () => {
     });
     expect((await dana.post("/cart/items", { bookId: other, quantity: 1 })).status).toBe(200);
 
-    const placed = await dana.post("/checkout", { paymentToken: "tok_visa" });
+    const placed = await dana.post("/checkout", { shippingAddress: SHIP_TO, paymentToken: "tok_visa" });
     expect(placed.status).toBe(201);
     const { orderId } = placed.body;
 
@@ -146,7 +147,7 @@ describe("the read side over HTTP, with the stream poller running", () => {
     const orders: string[] = [];
     for (let i = 0; i < 3; i++) {
       await gus.post("/cart/items", { bookId: book, quantity: 1 });
-      orders.push((await gus.post("/checkout", { paymentToken: "tok_visa" })).body.orderId);
+      orders.push((await gus.post("/checkout", { shippingAddress: SHIP_TO, paymentToken: "tok_visa" })).body.orderId);
     }
     await expect.poll(async () => (await gus.get("/orders")).body.items.length, VISIBLE_WITHIN).toBe(3);
     const first = await gus.get("/orders?limit=2");

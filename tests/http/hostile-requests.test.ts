@@ -2,8 +2,10 @@ import { type IncomingHttpHeaders, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandIdOf } from "../../handlers/http/commands/send.js";
 import type { Subject } from "../../handlers/http/claims.js";
+import { groupsFor } from "../../handlers/http/route.js";
 import { subFor } from "../../local/tokens.js";
 import { type Client, type E2eApi, eventTypes, newBook, startE2eApi, stockedBook } from "../e2e/local-api.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 /**
  * The real route table over the real runtime, fed what a hostile client sends. Every request
@@ -23,7 +25,7 @@ beforeAll(async () => {
   customer = await api.as("mallory");
   book = await stockedBook(admin, 50);
   await customer.post("/cart/items", { bookId: book, quantity: 1 });
-  order = (await customer.post("/checkout")).body.orderId as string;
+  order = (await customer.post("/checkout", { shippingAddress: SHIP_TO })).body.orderId as string;
   await customer.post("/cart/items", { bookId: book, quantity: 1 });
   // What the API wrote is where the count looks, or "writes nothing" would hold of anything.
   expect(await itemCount()).toBeGreaterThan(10);
@@ -270,15 +272,19 @@ const wellFormed = (operationId: string): Hostile => {
     discontinueBook: post("/books/BOOK/discontinue", undefined),
     rateBook: post("/books/BOOK/ratings", '{"stars":4}'),
     receiveStock: post("/inventory/BOOK/receipts", '{"quantity":1}'),
+    adjustStock: post("/inventory/BOOK/adjustments", '{"delta":-1,"reason":"damaged"}'),
     getCart: get("/cart"),
     addCartItem: post("/cart/items", cartItem('"BOOK"')),
     changeCartItem: { name: "", method: "PATCH", path: "/cart/items/BOOK", body: '{"quantity":2}', headers: json },
     removeCartItem: { name: "", method: "DELETE", path: "/cart/items/BOOK" },
-    checkout: post("/checkout", '{"paymentToken":"tok_visa"}'),
+    checkout: post("/checkout", JSON.stringify({ paymentToken: "tok_visa", shippingAddress: SHIP_TO })),
     listOrders: get("/orders"),
     getOrder: get("/orders/ORDER"),
     cancelOrder: post("/orders/ORDER/cancel", undefined),
     payOrder: post("/orders/ORDER/payment", '{"paymentToken":"tok_visa"}'),
+    createShipment: post("/orders/ORDER/shipments", '{"carrier":"DHL","trackingNumber":"T1"}'),
+    deliverShipment: post("/orders/ORDER/shipments/S1/delivered", undefined),
+    reportFulfilmentEvents: post("/fulfilment/events", '[{"eventId":"e1","orderId":"ORDER","type":"delivered","at":"2026-03-01T10:00:00.000Z"}]'),
     getStreamEvents: get(`/streams/${encodeURIComponent("book#BOOK")}/events`),
     getProjectionStatus: get("/projections/status"),
   };
@@ -299,7 +305,7 @@ describe("a validly signed token whose sub is not an id", () => {
     const before = await itemCount();
     for (const route of routes) {
       // Admins too: an admin's sub names the actor of what they do.
-      const token = await api.token({ user: "forger", sub, groups: route.auth === "admin" ? ["admin"] : [] });
+      const token = await api.token({ user: "forger", sub, groups: [...groupsFor(route.auth)] });
       const r = await send(wellFormed(route.operationId), token);
       expect(r.status, `${route.operationId}: ${r.text.slice(0, 200)}`).toBe(401);
       expect(r.type).toBe("application/problem+json");

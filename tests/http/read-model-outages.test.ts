@@ -11,6 +11,7 @@ import { type RunningRedis, startRedis } from "../../local/redis.js";
 import { type Client, type E2eApi, type Response, startE2eApi, stockedBook } from "../e2e/local-api.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
 import { freshQueues } from "../support/sqs.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 /**
  * The read models' servers stopped and started again under the real API: a redis-server of this
@@ -117,7 +118,7 @@ beforeAll(async () => {
   word = `zq${ulid().toLowerCase()}`;
   book = await stockedBook(admin, 10, { title: `The ${word} Outage` });
   await customer.post("/cart/items", { bookId: book, quantity: 2 });
-  expect((await customer.post("/checkout", { paymentToken: "tok_visa" })).status).toBe(201);
+  expect((await customer.post("/checkout", { shippingAddress: SHIP_TO, paymentToken: "tok_visa" })).status).toBe(201);
   // Both read models show the sale before anything is stopped.
   await vi.waitFor(async () => expect((await customer.get("/bestsellers")).body?.items?.[0]?.bookId).toBe(book), VISIBLE_WITHIN);
   await vi.waitFor(async () => expect((await customer.get(`/books?q=${word}`)).body?.items?.[0]?.available).toBe(8), VISIBLE_WITHIN);

@@ -9,6 +9,7 @@ import { stockOf } from "../support/stock.js";
 import "../kit/to-have-stream.js";
 import { addBook, asAdmin, asCustomer, failure, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
 import type { AnyStoreFixture, MemoryStoreFixture } from "../support/event-store-fixture.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 // What commands decide is tested on the in-memory store, which keeps the DynamoDB store's
 // contract; checkouts racing for the last copies, a matter of DynamoDB's transactions, on DynamoDB Local.
@@ -58,7 +59,7 @@ describe("command handling", () => {
     ok(await f.commands.handle({ type: "AddCartItem", customerId: customer, bookId, quantity: 2 }, asCustomer(customer)));
     const orderId = ulid();
     const placed = ok<CheckoutOutcome>(
-      await f.commands.handle({ type: "Checkout", customerId: customer, orderId, paymentToken: "tok_visa" }, asCustomer(customer)),
+      await f.commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId: customer, orderId, paymentToken: "tok_visa" }, asCustomer(customer)),
     );
     expect(placed.result).toEqual({ orderId, totalCents: 2500, currency: "EUR", status: "paid" });
     await expect(f.store).toHaveStream(streams.cart(customer), [
@@ -81,7 +82,7 @@ describe("command handling", () => {
     ok(await f.commands.handle({ type: "AddCartItem", customerId: customer, bookId: plenty, quantity: 2 }, asCustomer(customer)));
     ok(await f.commands.handle({ type: "AddCartItem", customerId: customer, bookId: scarce, quantity: 3 }, asCustomer(customer)));
     const orderId = ulid();
-    const error = failure(await f.commands.handle({ type: "Checkout", customerId: customer, orderId }, asCustomer(customer)));
+    const error = failure(await f.commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId: customer, orderId }, asCustomer(customer)));
     expect(error).toMatchObject({ kind: "InsufficientStock", lines: [{ bookId: scarce, requested: 3, available: 1 }] });
     await expect(f.store).toHaveStream(streams.order(orderId), []);
     expect((await inventoryOf(plenty)).reserved).toBe(0);
@@ -93,7 +94,7 @@ describe("command handling", () => {
     ok(await f.commands.handle({ type: "AddCartItem", customerId: customer, bookId, quantity: 3 }, asCustomer(customer)));
     const orderId = ulid();
     const placed = ok<CheckoutOutcome>(
-      await f.commands.handle({ type: "Checkout", customerId: customer, orderId, paymentToken: "tok_declined" }, asCustomer(customer)),
+      await f.commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId: customer, orderId, paymentToken: "tok_declined" }, asCustomer(customer)),
     );
     expect(placed.result.status).toBe("cancelled");
     const stock = await inventoryOf(bookId);
@@ -110,7 +111,7 @@ describe("command handling", () => {
     const customer = ulid();
     ok(await handler.handle({ type: "AddCartItem", customerId: customer, bookId, quantity: 1 }, asCustomer(customer)));
     const orderId = ulid();
-    const checkout = { type: "Checkout" as const, customerId: customer, orderId, paymentToken: "tok_transient_2" };
+    const checkout = { type: "Checkout" as const, shippingAddress: SHIP_TO, customerId: customer, orderId, paymentToken: "tok_transient_2" };
     const key = ulid();
     const first = ok<CheckoutOutcome>(await handler.handle(checkout, asCustomer(customer, key)));
     expect(first.result.status).toBe("placed");
@@ -145,7 +146,7 @@ describe("command handling", () => {
     const customer = ulid();
     ok(await f.commands.handle({ type: "AddCartItem", customerId: customer, bookId, quantity: 1 }, asCustomer(customer)));
     const key = ulid();
-    const checkout = { type: "Checkout" as const, customerId: customer, orderId: ulid() };
+    const checkout = { type: "Checkout" as const, shippingAddress: SHIP_TO, customerId: customer, orderId: ulid() };
     const first = ok<CheckoutOutcome>(await f.commands.handle(checkout, asCustomer(customer, key)));
     // The second request looked for the key just before the first one landed, so its look-up found nothing.
     let looked = false;
@@ -163,7 +164,7 @@ describe("command handling", () => {
     const customer = ulid();
     ok(await f.commands.handle({ type: "AddCartItem", customerId: customer, bookId, quantity: 2 }, asCustomer(customer)));
     const orderId = ulid();
-    ok(await f.commands.handle({ type: "Checkout", customerId: customer, orderId }, asCustomer(customer)));
+    ok(await f.commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId: customer, orderId }, asCustomer(customer)));
     const stranger = ulid();
     const refused = failure(
       await f.commands.handle({ type: "CancelOrder", orderId, actor: { role: "customer", customerId: stranger } }, asCustomer(stranger)),
@@ -181,7 +182,7 @@ describe("command handling against DynamoDB Local", () => {
     const customers = Array.from({ length: 50 }, () => ulid());
     for (const c of customers) ok(await db.commands.handle({ type: "AddCartItem", customerId: c, bookId, quantity: 1 }, asCustomer(c)));
     const results = await Promise.all(
-      customers.map((c) => db.handlerWith({ maxAttempts: 100 }).handle({ type: "Checkout", customerId: c, orderId: ulid() }, asCustomer(c))),
+      customers.map((c) => db.handlerWith({ maxAttempts: 100 }).handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId: c, orderId: ulid() }, asCustomer(c))),
     );
     const won = results.filter(isRight);
     const lost = results.flatMap((r) => (isRight(r) ? [] : [r.left]));

@@ -16,6 +16,7 @@ import { addBook, asAdmin, asCustomer, freshCommands, ok, type CommandsFixture }
 import { collect } from "../support/event-store-fixture.js";
 import { documentClient, freshViews, streamsClient } from "../support/projections-fixture.js";
 import { getInventory, inventoryView } from "../../projections/inventory-view.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 // A sale day on one table: many buyers of the same few books at once, against DynamoDB Local.
 let f: CommandsFixture;
@@ -45,7 +46,7 @@ const sale = async (buyers: { bookId: string }[], handler = f.commands) => {
   for (const c of carts) ok(await f.commands.handle({ type: "AddCartItem", customerId: c.customerId, bookId: c.bookId, quantity: 1 }, asCustomer(c.customerId)));
   const answers = await Promise.all(
     carts.map((c) =>
-      handler.handle({ type: "Checkout", customerId: c.customerId, orderId: c.orderId, paymentToken: "tok_visa" }, asCustomer(c.customerId, ulid())),
+      handler.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId: c.customerId, orderId: c.orderId, paymentToken: "tok_visa" }, asCustomer(c.customerId, ulid())),
     ),
   );
   return carts.map((c, i) => ({ ...c, answer: answers[i]! }));
@@ -134,7 +135,7 @@ const buyOne = async (handler: CommandsFixture["commands"], bookId: string, paym
   const customerId = ulid();
   const orderId = ulid();
   ok(await handler.handle({ type: "AddCartItem", customerId, bookId, quantity: 1 }, asCustomer(customerId)));
-  const checkout = { type: "Checkout" as const, customerId, orderId, ...(paymentToken === undefined ? {} : { paymentToken }) };
+  const checkout = { type: "Checkout" as const, shippingAddress: SHIP_TO, customerId, orderId, ...(paymentToken === undefined ? {} : { paymentToken }) };
   const answer = ok<CheckoutOutcome>(await handler.handle(checkout, asCustomer(customerId, key)));
   return { customerId, orderId, answer, checkout, key };
 };

@@ -9,6 +9,7 @@ import type { Command } from "../../handlers/commands/slices.js";
 import { load } from "../../handlers/commands/load.js";
 import { addBook, asAdmin, asCustomer, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
 import { snapshotStoreContract } from "../support/event-store-contract.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 let f: CommandsFixture;
 beforeAll(async () => {
@@ -63,7 +64,7 @@ describe("snapshots", () => {
             case "checkout": {
               const orderId = ulid();
               orders.push({ orderId, customer: customers[s.customer]! });
-              command = { type: "Checkout", customerId: customers[s.customer]!, orderId, ...(s.pay ? { paymentToken: "tok_visa" } : {}) };
+              command = { type: "Checkout", shippingAddress: SHIP_TO, customerId: customers[s.customer]!, orderId, ...(s.pay ? { paymentToken: "tok_visa" } : {}) };
               meta = asCustomer(customers[s.customer]!);
               break;
             }

@@ -51,7 +51,7 @@ const historyMeta = { actor: "admin:given", correlationId: "corr-given", causati
  * what each stream gained. No server is involved, so a decision test costs milliseconds.
  *
  *   await givenStreams({ [streams.cart(a)]: [itemAdded(...)], [streams.inventory(b)]: [received(b, 3)] })
- *     .when({ type: "Checkout", customerId: a, orderId: o })
+ *     .when({ type: "Checkout", customerId: a, orderId: o, shippingAddress: address })
  *     .then({ [streams.order(o)]: [...], [streams.reservation(o)]: [...], [streams.cart(a)]: [...] });
  */
 export const givenStreams = (history: Streams, options: GivenOptions = {}) => ({

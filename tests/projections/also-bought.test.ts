@@ -11,6 +11,7 @@ import { addBook, asAdmin, asCustomer, freshCommands, ok, type CommandsFixture }
 import { collect, type MemoryStoreFixture } from "../support/event-store-fixture.js";
 import { freshViews } from "../support/projections-fixture.js";
 import { dumpRedis } from "../support/read-model-dump.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 const BOOKS = 13;
 const ORDERS = 200;
@@ -101,7 +102,7 @@ beforeAll(async () => {
     // Copies vary, so a count by quantity would show.
     for (const bookId of chosen) ok(await f.commands.handle({ type: "AddCartItem", customerId, bookId, quantity: 1 + (i % 3) }, asCustomer(customerId)));
     const declined = i % 19 === 7;
-    ok(await f.commands.handle({ type: "Checkout", customerId, orderId, paymentToken: declined ? "tok_declined" : "tok_visa" }, asCustomer(customerId)));
+    ok(await f.commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId, orderId, paymentToken: declined ? "tok_declined" : "tok_visa" }, asCustomer(customerId)));
     const cancelled = !declined && i % 10 === 3;
     if (cancelled) ok(await f.commands.handle({ type: "CancelOrder", orderId, actor: { role: "customer", customerId } }, asCustomer(customerId)));
     orders.push({ orderId, books: chosen, declined, cancelled });

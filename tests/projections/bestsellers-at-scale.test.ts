@@ -14,6 +14,7 @@ import type { RedisPorts, ViewPorts } from "../../projections/ports.js";
 import type { Projection } from "../../projections/projection.js";
 import { addBook, asAdmin, asCustomer, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
 import { documentClient, streamsClient } from "../support/projections-fixture.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 type Ports = ViewPorts & RedisPorts;
 const RETRY_DELAY_MS = 50;
@@ -62,7 +63,7 @@ const trade = async (books: readonly string[], orders: number, clients: number, 
       }
       for (const [bookId, quantity] of lines) ok(await f.commands.handle({ type: "AddCartItem", customerId, bookId, quantity }, asCustomer(customerId)));
       const declined = n % 17 === 0;
-      ok(await f.commands.handle({ type: "Checkout", customerId, orderId, paymentToken: declined ? "tok_declined" : "tok_visa" }, asCustomer(customerId)));
+      ok(await f.commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId, orderId, paymentToken: declined ? "tok_declined" : "tok_visa" }, asCustomer(customerId)));
       const cancelled = !declined && n % 10 === 3;
       if (cancelled) ok(await f.commands.handle({ type: "CancelOrder", orderId, actor: { role: "customer", customerId } }, asCustomer(customerId)));
       if (declined || cancelled) continue;

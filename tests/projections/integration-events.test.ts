@@ -11,6 +11,7 @@ import { integrationEvents } from "../../projections/integration-events.js";
 import type { ViewPorts } from "../../projections/ports.js";
 import { addBook, asAdmin, asCustomer, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
 import { eventsOf, freshViews, streamEvent, streamsClient } from "../support/projections-fixture.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 let f: CommandsFixture;
 beforeAll(async () => {
@@ -30,7 +31,7 @@ const buy = async (bookId: string, quantity: number) => {
   const customerId = ulid();
   const orderId = ulid();
   ok(await f.commands.handle({ type: "AddCartItem", customerId, bookId, quantity }, asCustomer(customerId)));
-  ok(await f.commands.handle({ type: "Checkout", customerId, orderId, paymentToken: "tok_visa" }, asCustomer(customerId)));
+  ok(await f.commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId, orderId, paymentToken: "tok_visa" }, asCustomer(customerId)));
   return { customerId, orderId };
 };
 
@@ -79,6 +80,32 @@ describe("integration events", () => {
     const ids = bus.published.map((e) => e.detail.eventId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(bus.published.every((e) => e.detail.schemaVersion === 1)).toBe(true);
+  });
+
+  it("publishes OrderShipped and OrderDelivered per parcel and ShipmentException, by the contract, and keeps the order's marker moving", async () => {
+    const bus = inProcessBus();
+    const ports = await portsWith(bus);
+    const bookId = ulid();
+    ok(await f.commands.handle(addBook(bookId), asAdmin));
+    ok(await f.commands.handle({ type: "ReceiveStock", bookId, quantity: 20 }, asAdmin));
+    const { orderId } = await buy(bookId, 3);
+    const at = "2026-03-02T09:00:00.000Z";
+    const ship = (shipmentId: string, quantity: number) =>
+      f.commands.handle({ type: "ShipOrder", orderId, shipmentId, carrier: "DHL", trackingNumber: `T-${shipmentId}`, lines: [{ bookId, quantity }], at }, asAdmin);
+    ok(await ship("s1", 1));
+    ok(await f.commands.handle({ type: "RecordShipmentException", orderId, shipmentId: "s1", note: "delayed at the hub", at }, asAdmin));
+    ok(await ship("s2", 2));
+    ok(await f.commands.handle({ type: "DeliverShipment", orderId, at }, asAdmin));
+    await pollerFor(ports).catchUp();
+
+    const ofOrder = bus.published.map(decoded).filter((e) => e.data.orderId === orderId);
+    expect(ofOrder.map((e) => e.type)).toEqual(["OrderPlaced", "OrderPaid", "OrderShipped", "ShipmentException", "OrderShipped", "OrderDelivered", "OrderDelivered"]);
+    expect(ofOrder[2]!.data).toEqual({ orderId, shipmentId: "s1", carrier: "DHL", trackingNumber: "T-s1", lines: [{ bookId, quantity: 1 }], shippedAt: at });
+    expect(ofOrder[3]!.data).toEqual({ orderId, shipmentId: "s1", note: "delayed at the hub", at });
+    expect(ofOrder.slice(5).map((e) => e.data)).toEqual([
+      { orderId, shipmentId: "s1", deliveredAt: at },
+      { orderId, shipmentId: "s2", deliveredAt: at },
+    ]);
   });
 
   it("publishes nothing again when a batch is delivered again", async () => {

@@ -9,6 +9,7 @@ import { collect, type MemoryStoreFixture } from "../support/event-store-fixture
 import { freshViews } from "../support/projections-fixture.js";
 import { dumpRedis } from "../support/read-model-dump.js";
 import { readModelContract } from "../support/read-model-contract.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 const clients: Redis[] = [];
 afterAll(() => clients.forEach((c) => c.disconnect()));
@@ -46,7 +47,7 @@ describe("sales-by-category in batches", () => {
       const customerId = ulid();
       const orderId = ulid();
       ok(await f.commands.handle({ type: "AddCartItem", customerId, bookId: book, quantity }, asCustomer(customerId)));
-      ok(await f.commands.handle({ type: "Checkout", customerId, orderId, paymentToken: "tok_visa" }, asCustomer(customerId)));
+      ok(await f.commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId, orderId, paymentToken: "tok_visa" }, asCustomer(customerId)));
       return { customerId, orderId };
     };
     const cancelled = await buy(1);

@@ -13,6 +13,7 @@ import type { EventStore } from "../../store/types.js";
 import { addBook, asAdmin, asCustomer, ok, type CommandsFixture } from "./commands-fixture.js";
 import { type AnyStoreFixture, collect } from "./event-store-fixture.js";
 import { dynamoDbEndpoint } from "./servers.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 /** What makes events through the command handler, on whichever store. */
 type Trading = Pick<CommandsFixture<AnyStoreFixture>, "commands" | "store">;
@@ -82,7 +83,7 @@ export const tradeADay = async ({ commands }: Trading): Promise<Shop> => {
     const customerId = ulid();
     for (const [bookId, quantity] of lines) ok(await commands.handle({ type: "AddCartItem", customerId, bookId, quantity }, asCustomer(customerId)));
     const orderId = ulid();
-    ok(await commands.handle({ type: "Checkout", customerId, orderId, paymentToken: "tok_visa" }, asCustomer(customerId)));
+    ok(await commands.handle({ type: "Checkout", shippingAddress: SHIP_TO, customerId, orderId, paymentToken: "tok_visa" }, asCustomer(customerId)));
     return { customerId, orderId };
   };
   const paidOrder = await buy([[books[0], 2], [books[1], 1]]);

@@ -1,5 +1,6 @@
 import { ulid } from "ulid";
 import { addBook, asAdmin, asCustomer, type CommandsFixture } from "./commands-fixture.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 const categories = ["fiction", "history", "science"] as const;
 const tokens = ["tok_visa", "tok_visa", "tok_visa", "tok_declined"] as const;
@@ -45,10 +46,10 @@ export const runWorkload = async ({ commands }: CommandsFixture, minEvents: numb
     }
     if (roll < 0.2) await run({ type: "ChangeCartItemQuantity", customerId, bookId: books[0]!, quantity: 2 }, me);
     const orderId = ulid();
-    await run({ type: "Checkout", customerId, orderId, paymentToken: pick(tokens) }, me);
+    await run({ type: "Checkout", shippingAddress: SHIP_TO, customerId, orderId, paymentToken: pick(tokens) }, me);
     const after = random();
     if (after < 0.15) await run({ type: "CancelOrder", orderId, actor: { role: "customer", customerId } }, me);
-    else if (after < 0.5) await run({ type: "ShipOrder", orderId });
+    else if (after < 0.5) await run({ type: "ShipOrder", orderId, shipmentId: orderId, carrier: "DHL", trackingNumber: `T-${orderId}`, at: new Date().toISOString() });
     if (random() < 0.5) await run({ type: "RateBook", bookId: pick(books), customerId, stars: 1 + Math.floor(random() * 5) }, me);
     if (random() < 0.03) await run({ type: "ChangeBookDetails", bookId: pick(books), category: pick(categories) });
   }

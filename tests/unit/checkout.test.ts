@@ -7,6 +7,7 @@ import { fold } from "../../domain/decider.js";
 import { inventoryDecider, type InventoryState } from "../../domain/inventory.js";
 import type { Book } from "../../domain/book.js";
 import { itemAdded, kr, now, odyssey, placedFromCart, received, reserved, sicp } from "./fixtures.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 const alice = "alice";
 const stock = (bookId: string, onHand: number, ...held: [string, number][]): [string, InventoryState] => [
@@ -19,6 +20,7 @@ const input = (over: Partial<CheckoutInput> & { lines?: [Book, number][] }): Che
   cart: fold(cartDecider, (over.lines ?? [[sicp, 2], [kr, 1]]).map(([b, q]) => itemAdded(alice, b, q))),
   inventories: new Map([stock("sicp", 10), stock("kr", 5), stock("odyssey", 5)]),
   books: new Map([sicp, kr, odyssey].map((b) => [b.bookId, b])),
+  shippingAddress: SHIP_TO,
   now,
   ...over,
 });
@@ -66,6 +68,16 @@ describe("Checkout (pure)", () => {
       kind: "InsufficientStock",
       lines: [{ bookId: "kr", requested: 1, available: 0 }],
     });
+  });
+
+  it("needs a shipping address, and keeps it trimmed with the country in capitals", () => {
+    expect(failure(input({ shippingAddress: null }))).toMatchObject({ kind: "ShippingAddressRequired", field: "shippingAddress" });
+    expect(failure(input({ shippingAddress: { ...SHIP_TO, city: "   " } }))).toMatchObject({ kind: "MissingField", field: "shippingAddress/city" });
+    expect(failure(input({ shippingAddress: { ...SHIP_TO, country: "GBR" } }))).toMatchObject({ kind: "InvalidCountry", field: "shippingAddress/country" });
+    const placed = decideCheckout(input({ shippingAddress: { ...SHIP_TO, name: "  Ada Lovelace ", country: "gb", line2: " ", phone: " +44 20 7946 0000 " } }));
+    if (isLeft(placed)) throw new Error(placed.left.message);
+    expect(placed.right.order[0]!.data).toMatchObject({ shippingAddress: { ...SHIP_TO, country: "GB", phone: "+44 20 7946 0000" } });
+    expect(placed.right.order[0]!.data).not.toHaveProperty("shippingAddress.line2");
   });
 
   it("refuses an empty cart", () => {

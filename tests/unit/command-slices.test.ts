@@ -7,6 +7,7 @@ import type * as t from "io-ts";
 import { orderAggregate, OrderFulfilmentCommand, orderDecider, type OrderState } from "../../domain/order.js";
 import { pick, picksSlice, picksStream } from "./fixture-aggregate.js";
 import { bookAdded, itemAdded, kr, orderPaid, orderPlaced, placedFromCart, received, reserved, sicp } from "./fixtures.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 describe("a fixture aggregate through the slice API alone", () => {
   const slices = [anySlice(fromDecision(picksSlice))];
@@ -52,7 +53,7 @@ describe("checkout and cancellation, given streams", () => {
       [streams.inventory("kr")]: [received("kr", 1)],
       [streams.cart(alice)]: [itemAdded(alice, sicp, 2), itemAdded(alice, kr, 1)],
     })
-      .when({ type: "Checkout", customerId: alice, orderId: "o1" })
+      .when({ type: "Checkout", shippingAddress: SHIP_TO, customerId: alice, orderId: "o1" })
       .then({
         [streams.order("o1")]: [placedFromCart("o1", alice, "2026-01-01T00:00:00.000Z")],
         [streams.reservation("o1")]: [reserved("sicp", "o1", 2), reserved("kr", "o1", 1)],
@@ -69,7 +70,7 @@ describe("checkout and cancellation, given streams", () => {
       [streams.inventory("kr")]: [received("kr", 1)],
       [streams.cart(alice)]: [itemAdded(alice, sicp, 2), itemAdded(alice, kr, 1)],
     })
-      .when({ type: "Checkout", customerId: alice, orderId: "o1" })
+      .when({ type: "Checkout", shippingAddress: SHIP_TO, customerId: alice, orderId: "o1" })
       .thenFails({ kind: "InsufficientStock", lines: [{ bookId: "sicp", requested: 2, available: 1 }] });
   });
 
@@ -88,8 +89,10 @@ describe("checkout and cancellation, given streams", () => {
   });
 
   it("an order shipped once cannot be shipped again", async () => {
-    await givenStreams({ [streams.order("o1")]: [placed("o1"), orderPaid, event("OrderShipped", { orderId: "o1" })] })
-      .when({ type: "ShipOrder", orderId: "o1" })
+    const at = "2026-03-02T09:00:00.000Z";
+    const sent = event("ShipmentDispatched", { orderId: "o1", shipmentId: "s1", carrier: "DHL", trackingNumber: "T1", lines: [{ bookId: "sicp", quantity: 2 }, { bookId: "kr", quantity: 1 }], shippedAt: at });
+    await givenStreams({ [streams.order("o1")]: [placed("o1"), orderPaid, sent, event("OrderShipped", { orderId: "o1" })] })
+      .when({ type: "ShipOrder", orderId: "o1", shipmentId: "s2", carrier: "DHL", trackingNumber: "T2", at })
       .thenFails("IllegalOrderTransition");
   });
 });

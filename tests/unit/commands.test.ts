@@ -9,6 +9,7 @@ import { OrderCommand } from "../../domain/order.js";
 import { PaymentCommand } from "../../domain/payment.js";
 import { RateBook } from "../../domain/rating.js";
 import { Checkout } from "../../domain/checkout.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 
 const valid: [string, t.Decoder<unknown, unknown>, Record<string, unknown>][] = [
   ["AddBook", BookCommand, { type: "AddBook", bookId: "b1", title: "T", authors: ["A"], isbn: "9780262033848", category: "c", description: "", priceCents: 100, currency: "EUR" }],
@@ -24,15 +25,16 @@ const valid: [string, t.Decoder<unknown, unknown>, Record<string, unknown>][] = 
   ["ChangeCartItemQuantity", CartCommand, { type: "ChangeCartItemQuantity", customerId: "alice", bookId: "b1", quantity: 2 }],
   ["RemoveCartItem", CartCommand, { type: "RemoveCartItem", customerId: "alice", bookId: "b1" }],
   ["ClearCart", CartCommand, { type: "ClearCart", customerId: "alice" }],
-  ["PlaceOrder", OrderCommand, { type: "PlaceOrder", orderId: "o1", customerId: "alice", lines: [{ bookId: "b1", title: "T", quantity: 1, unitPriceCents: 100 }], currency: "EUR", placedAt: "2026-03-01T10:00:00.000Z" }],
+  ["PlaceOrder", OrderCommand, { type: "PlaceOrder", orderId: "o1", customerId: "alice", lines: [{ bookId: "b1", title: "T", quantity: 1, unitPriceCents: 100 }], currency: "EUR", placedAt: "2026-03-01T10:00:00.000Z", shippingAddress: null }],
   ["RecordOrderPayment", OrderCommand, { type: "RecordOrderPayment", orderId: "o1", paymentId: "ch", amountCents: 100, currency: "EUR" }],
   ["RecordOrderPaymentFailure", OrderCommand, { type: "RecordOrderPaymentFailure", orderId: "o1", reason: "declined" }],
-  ["ShipOrder", OrderCommand, { type: "ShipOrder", orderId: "o1" }],
-  ["DeliverOrder", OrderCommand, { type: "DeliverOrder", orderId: "o1" }],
+  ["ShipOrder", OrderCommand, { type: "ShipOrder", orderId: "o1", shipmentId: "s1", carrier: "DHL", trackingNumber: "T1", at: "2026-03-02T09:00:00.000Z" }],
+  ["DeliverShipment", OrderCommand, { type: "DeliverShipment", orderId: "o1", shipmentId: "s1", at: "2026-03-02T09:00:00.000Z" }],
+  ["RecordShipmentException", OrderCommand, { type: "RecordShipmentException", orderId: "o1", note: "lost", at: "2026-03-02T09:00:00.000Z" }],
   ["CancelOrder", OrderCommand, { type: "CancelOrder", orderId: "o1", actor: { role: "customer", customerId: "alice" } }],
   ["RequestPayment", PaymentCommand, { type: "RequestPayment", orderId: "o1", amountCents: 100, currency: "EUR", idempotencyKey: "k" }],
   ["RecordChargeOutcome", PaymentCommand, { type: "RecordChargeOutcome", orderId: "o1", outcome: { status: "captured", chargeId: "ch" } }],
-  ["Checkout", Checkout, { type: "Checkout", customerId: "alice", orderId: "o1", paymentToken: "tok_visa" }],
+  ["Checkout", Checkout, { type: "Checkout", shippingAddress: SHIP_TO, customerId: "alice", orderId: "o1", paymentToken: "tok_visa" }],
   ["RateBook", RateBook, { type: "RateBook", bookId: "b1", customerId: "alice", stars: 5 }],
 ];
 

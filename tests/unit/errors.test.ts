@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { domainErrorKinds, errors, type DomainError, type ErrorClass } from "../../domain/errors.js";
 
-// The HTTP layer turns these classes into 400, 404, 409 and 422; moving a kind between them changes the API.
+// The HTTP layer turns these classes into 400, 404, 409 and 422 (limit and incomplete); moving a kind between them changes the API.
 const expected: [DomainError, ErrorClass][] = [
   [errors.invalidIsbn("1"), "invalid"],
   [errors.invalidPrice(0), "invalid"],
@@ -12,6 +12,13 @@ const expected: [DomainError, ErrorClass][] = [
   [errors.invalidAdjustment(0), "invalid"],
   [errors.missingReason(), "invalid"],
   [errors.invalidStars(9), "invalid"],
+  [errors.missingField("shippingAddress/city"), "invalid"],
+  [errors.invalidCountry("shippingAddress/country", "GBR"), "invalid"],
+  [errors.shippingAddressRequired(), "incomplete"],
+  [errors.shipmentNotFound("o", "s"), "not-found"],
+  [errors.shipmentConflict("o", "s"), "conflict"],
+  [errors.nothingToShip("o"), "conflict"],
+  [errors.shipsTooMuch("o", [{ bookId: "b", requested: 2, available: 1 }]), "conflict"],
   [errors.totalTooLarge("order", 100_000_001, 100_000_000), "limit"],
   [errors.bookNotFound("b"), "not-found"],
   [errors.cartItemNotFound("b"), "not-found"],

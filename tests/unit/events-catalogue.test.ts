@@ -41,6 +41,25 @@ describe("the event catalogue", () => {
     expect(isRight(decoded) && decoded.right.data).toEqual({ ...rest, authors: ["Homer", "Emily Wilson"] });
   });
 
+  it("reads an OrderPlaced of schema 1 (before addresses) as having none, and a schema 2 one with its address", () => {
+    const v1Order = {
+      orderId: "o1",
+      customerId: "c1",
+      lines: [{ bookId: "b1", title: "T", quantity: 1, unitPriceCents: 100, lineTotalCents: 100 }],
+      itemCount: 1,
+      totalCents: 100,
+      currency: "EUR",
+      placedAt: "2026-03-01T10:00:00.000Z",
+    };
+    const old = decodeEvent(envelope("OrderPlaced", 1, v1Order));
+    expect(isRight(old) && old.right.data).toEqual({ ...v1Order, shippingAddress: null });
+    const address = { name: "Ada", line1: "1 Way", city: "London", postalCode: "N1", country: "GB" };
+    const current = decodeEvent(envelope("OrderPlaced", 2, { ...v1Order, shippingAddress: address }));
+    expect(isRight(current) && current.right.data).toEqual({ ...v1Order, shippingAddress: address });
+    const badCountry = decodeEvent(envelope("OrderPlaced", 2, { ...v1Order, shippingAddress: { ...address, country: "GBR" } }));
+    expect(isLeft(badCountry) && describeDecodeError(badCountry.left)).toContain("country");
+  });
+
   it("refuses an unknown event type with a typed error", () => {
     const decoded = decodeEvent(envelope("BookBurned", 1, {}));
     expect(isLeft(decoded) && decoded.left).toEqual({ kind: "UnknownEventType", type: "BookBurned" });

@@ -1,4 +1,5 @@
 import { event } from "../../events/index.js";
+import { SHIP_TO } from "../kit/ship-to.js";
 import type { Book } from "../../domain/book.js";
 import type { CatalogueContext } from "../../domain/book.js";
 
@@ -47,6 +48,7 @@ export const placedFromCart = (orderId: string, customerId: string, placedAt: st
     totalCents: 12999,
     currency: "EUR",
     placedAt,
+    shippingAddress: SHIP_TO,
   });
 
 /** Order o1: two SICP at 45.00 and one K&R at 39.99, EUR. */
@@ -61,5 +63,6 @@ export const orderPlaced = event("OrderPlaced", {
   totalCents: 12999,
   currency: "EUR",
   placedAt: "2026-03-01T10:00:00.000Z",
+  shippingAddress: SHIP_TO,
 });
 export const orderPaid = event("OrderPaid", { orderId: "o1", paymentId: "ch_1", amountCents: 12999, currency: "EUR" });

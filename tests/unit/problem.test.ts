@@ -22,7 +22,7 @@ describe("the one mapping from a refusal to HTTP", () => {
       errors.totalTooLarge("cart", 100_000_001, 100_000_000),
     ];
     for (const e of samples) {
-      expect(problemForError(e).status, e.kind).toBe({ invalid: 400, "not-found": 404, conflict: 409, limit: 422 }[domainErrorKinds[e.kind].class]);
+      expect(problemForError(e).status, e.kind).toBe({ invalid: 400, "not-found": 404, conflict: 409, limit: 422, incomplete: 422 }[domainErrorKinds[e.kind].class]);
     }
   });
 

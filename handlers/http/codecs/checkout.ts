@@ -4,11 +4,12 @@ import { intBetween } from "./refine.js";
 import { OrderStatus } from "./orders.js";
 import { matching } from "./refine.js";
 import { strict } from "./strict.js";
+import { AddressBody } from "./addresses.js";
 
-/** The body is optional: no body means the default payment method. */
+/** No body, or no `paymentToken`, places the order unpaid (to pay within the hold); every order needs a `shippingAddress`. */
 export const CheckoutBody = t.union([
   t.undefined,
-  strict("CheckoutBody", {}, { paymentToken: matching("PaymentToken", /^[A-Za-z0-9_-]{1,128}$/, 128) }),
+  strict("CheckoutBody", {}, { paymentToken: matching("PaymentToken", /^[A-Za-z0-9_-]{1,128}$/, 128), shippingAddress: AddressBody }),
 ]);
 /** `status` says what the payment led to (`paid`, `cancelled` on a decline, `placed` while pending); absent on a repeat. */
 export const OrderPlacedResponse = t.intersection(

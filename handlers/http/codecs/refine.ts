@@ -67,6 +67,10 @@ export const text = (name: string, maxLength: number) =>
     { type: "string", minLength: 1, maxLength, pattern: `^${READABLE}*[^\\s${UNREADABLE}]${READABLE}*$` },
   );
 
+/** Readable text of bounded length that may be empty (an optional second address line). */
+export const readableUpTo = (name: string, maxLength: number) =>
+  withSchema(t.refinement(t.string, (s) => s.length <= maxLength && isReadable(s), name), { type: "string", maxLength, pattern: `^${READABLE}*$` });
+
 /**
  * An integer sent as text (query strings are text), within bounds. A codec of its own, so the
  * bounds published for one parameter cannot leak onto another sharing `IntFromString`.

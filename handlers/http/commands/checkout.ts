@@ -25,6 +25,7 @@ export const checkoutRoute = (runtime: () => Runtime): AnyRoute =>
       "With `paymentToken` the order is charged at once: `status` is `paid`, `cancelled` (declined: the stock is released), or `placed` while the processor's answer is pending (it is reconciled within `PAYMENT_RECONCILE_SECONDS`, 60 s unless configured).",
       "Without a token the order is placed and its stock held for `CHECKOUT_HOLD_SECONDS` (900 s unless configured), to be paid with `POST /orders/{orderId}/payment`; an order not paid by then is cancelled by the system and its stock released. A payment that arrives after that is refunded.",
       "Every order a checkout places is answered `201`, whatever happens to its payment.",
+      "`shippingAddress` is where the order goes; an order without one is refused with `422` (`missing-information`, naming `shippingAddress`).",
     ].join("\n\n"),
     tags: ["orders"],
     request: { path: NoPath, query: NoQuery, body: CheckoutBody },
@@ -34,7 +35,14 @@ export const checkoutRoute = (runtime: () => Runtime): AnyRoute =>
       const customerId = callerOf(input).sub;
       const orderId = runtime().newId();
       const paymentToken = input.body?.paymentToken;
-      const command = { type: "Checkout" as const, customerId, orderId, ...(paymentToken === undefined ? {} : { paymentToken }) };
+      const shippingAddress = input.body?.shippingAddress;
+      const command = {
+        type: "Checkout" as const,
+        customerId,
+        orderId,
+        ...(paymentToken === undefined ? {} : { paymentToken }),
+        ...(shippingAddress === undefined ? {} : { shippingAddress }),
+      };
       const sent = await send<CheckoutOutcome>(runtime(), "checkout", input, command);
       if (!sent.ok) return sent.failure;
       // A repeat answers from the record the first run wrote, with the order's status as it is now.

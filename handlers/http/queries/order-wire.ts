@@ -14,5 +14,16 @@ export const orderSummary = (order: OrderView) => ({
 export const orderDetails = (order: OrderView) => ({
   ...orderSummary(order),
   lines: order.lines.map(({ bookId, title, quantity, unitPriceCents, lineTotalCents }) => ({ bookId, title, quantity, unitPriceCents, lineTotalCents })),
+  shippingAddress: order.shippingAddress,
+  shipments: order.shipments.map(({ shipmentId, carrier, trackingNumber, lines, shippedAt, deliveredAt }) => ({
+    shipmentId,
+    carrier,
+    trackingNumber,
+    lines: lines.map(({ bookId, quantity }) => ({ bookId, quantity })),
+    status: deliveredAt === undefined ? ("shipped" as const) : ("delivered" as const),
+    shippedAt,
+    ...(deliveredAt === undefined ? {} : { deliveredAt }),
+  })),
+  exceptions: order.exceptions.map(({ shipmentId, note, at }) => ({ shipmentId, note, at })),
   version: order.version,
 });
