@@ -30,7 +30,8 @@ export const queues = {
     fifo: true,
     visibilityTimeoutSeconds: 60,
     retentionSeconds: days(4),
-    deadLetter: { maxReceiveCount: 5, retentionSeconds: days(14) },
+    // Listing the queue (`bookstore fulfilment requests`) counts as a receive too: room for both.
+    deadLetter: { maxReceiveCount: 10, retentionSeconds: days(14) },
     // A paid order waits at most a quarter of an hour to be picked up; a backlog of 1,000 is a warehouse that stopped reading.
     alarms: { oldestMessageSeconds: 900, depth: 1000 },
   },

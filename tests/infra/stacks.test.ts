@@ -297,7 +297,7 @@ describe("message queues", () => {
   });
 
   it("only the projectors that name the queue may send to it, sqs:SendMessage and nothing more, and learn its URL", () => {
-    expect(senders().map((p) => p.name)).toEqual(expect.arrayContaining(["fixture-outbox"]));
+    expect(senders().map((p) => p.name)).toEqual(expect.arrayContaining(["fulfilment-requests", "fixture-outbox"]));
     for (const p of fixtureRegistries.projections) {
       const fn = functionOfMapping(s, mappingOf(p.name));
       const sends = senders().includes(p);
