@@ -6,6 +6,7 @@ import { routeEnvironment, routeHandler, routeKey } from "./naming.js";
 import type { ReadModelServers } from "./read-model-servers.js";
 import type { Tables } from "./tables.js";
 import { type Throttle, throttleClassOf, throttlesFor } from "../handlers/http/throttling.js";
+import { groupsFor } from "../handlers/http/route.js";
 
 export interface Api {
   readonly api: sst.aws.ApiGatewayV2;
@@ -56,12 +57,16 @@ export const corsOrigins = (stage: string, configured: string | undefined): stri
 
 /**
  * One API Gateway HTTP API with one function per route of the route table. Customer and admin
- * routes pass the Cognito JWT authorizer; the handler checks the `admin` group from the
- * `cognito:groups` claim. Public routes have no authorizer.
+ * routes pass the Cognito JWT authorizer; the handler checks the groups a route needs (admin,
+ * warehouse, oms) from the `cognito:groups` claim. Public routes have no authorizer.
  */
 export const api = (routes: readonly RouteSpec[], tables: Tables, servers: ReadModelServers): Api => {
   const users = new sst.aws.CognitoUserPool("Users", { usernames: ["email"] });
   const web = users.addClient("Web");
+  // Every group a route needs exists in the pool, so adding staff is adding a user to a group.
+  for (const group of [...new Set(routes.flatMap((r) => groupsFor(r.auth)))].sort()) {
+    new aws.cognito.UserGroup(`UsersGroup${group[0]!.toUpperCase()}${group.slice(1)}`, { userPoolId: users.id, name: group, description: `Callers of the routes for the ${group} group` });
+  }
   // API Gateway refuses settings for a route key it does not have yet, so the stage waits for the routes.
   let routesAdded: (added: $util.Resource[]) => void = () => undefined;
   const added = new Promise<$util.Resource[]>((resolve) => (routesAdded = resolve));

@@ -65,8 +65,9 @@ export const cached = (
 /** The headers a cacheable route documents. */
 export const cacheResponseHeaders = (policy: CachePolicy): Readonly<Record<string, ResponseHeader>> => ({
   "cache-control": {
-    description: "How long the answer may be cached: `public` when the request carried no credentials, `private` when it did.",
-    schema: { type: "string", enum: [cacheControlOf(policy), cacheControlOf(policy, false)] },
+    description:
+      "How long the answer may be cached: `public` when the request carried no credentials, `private` when it did; `no-store` for an answer flagged stale (`X-Read-Model-Stale`), which must not be kept.",
+    schema: { type: "string", enum: [cacheControlOf(policy), cacheControlOf(policy, false), "no-store"] },
   },
   etag: { description: "The representation's validator: send it back in `If-None-Match` for a 304.", schema: { type: "string", maxLength: 64, pattern: '^"[A-Za-z0-9_.-]{1,62}"$' } },
 });

@@ -82,6 +82,12 @@ describe("API", () => {
     }
   });
 
+  it("the user pool has every group a route needs: admin, warehouse staff and the OMS client", () => {
+    const pool = one(s, "aws:cognito/userPool:UserPool", "UsersUserPool");
+    const groups = ["admin", "oms", "warehouse"].map((g) => one(s, "aws:cognito/userGroup:UserGroup", `UsersGroup${g[0]!.toUpperCase()}${g.slice(1)}`).inputs);
+    expect(groups.map((g) => [g.name, g.userPoolId])).toEqual(["admin", "oms", "warehouse"].map((g) => [g, `${pool.name}-id`]));
+  });
+
   it("the authorizer accepts the tokens Cognito issues to the web client", () => {
     const { authorizerType, jwtConfiguration, identitySources } = one(s, "aws:apigatewayv2/authorizer:Authorizer", "ApiAuthorizerCognitoAuthorizer").inputs;
     const pool = one(s, "aws:cognito/userPool:UserPool", "UsersUserPool");

@@ -108,6 +108,20 @@ describe("integration events", () => {
     ]);
   });
 
+  it("a count written down below the threshold publishes StockLow, named after the adjustment", async () => {
+    const bus = inProcessBus();
+    const ports = await portsWith(bus);
+    const bookId = ulid();
+    ok(await f.commands.handle(addBook(bookId), asAdmin));
+    ok(await f.commands.handle({ type: "ReceiveStock", bookId, quantity: 8 }, asAdmin));
+    ok(await f.commands.handle({ type: "AdjustStock", bookId, delta: -2, reason: "recount" }, asAdmin)); // 6: not low
+    ok(await f.commands.handle({ type: "AdjustStock", bookId, delta: -3, reason: "water damage" }, asAdmin)); // 3: low
+    await pollerFor(ports).catchUp();
+    const low = bus.published.filter((e) => e.detailType === "StockLow" && e.detail.data.bookId === bookId);
+    const [, , adjusted] = await eventsOf(f.store, [streams.inventory(bookId)]);
+    expect(low.map((e) => [e.detail.data, e.detail.eventId])).toEqual([[{ bookId, available: 3, threshold: THRESHOLD }, `${adjusted!.eventId}.StockLow`]]);
+  });
+
   it("publishes nothing again when a batch is delivered again", async () => {
     const bus = inProcessBus();
     const ports = await portsWith(bus);

@@ -1,7 +1,7 @@
 import * as t from "io-ts";
 import { MAX_LINE_QUANTITY, MAX_LINES } from "../../../domain/cart.js";
 import { Cents, Currency, Id, MinVersion, TotalCents } from "./common.js";
-import { intBetween, intQuery, matching, text, Timestamp, upTo, written } from "./refine.js";
+import { DateTimeInput, intBetween, intQuery, matching, text, Timestamp, upTo } from "./refine.js";
 import { AddressView } from "./addresses.js";
 import { withSchema } from "../json-schema-hints.js";
 import { Title } from "./books.js";
@@ -63,7 +63,7 @@ export const ShipmentCreated = t.type({ shipmentId: Id, version: intBetween("Ord
 /** One status report from the order management system; `eventId` is its own id for it, so a repeat is recognised. */
 export const FulfilmentEventBody = strict(
   "FulfilmentEvent",
-  { eventId: Id, orderId: Id, type: t.keyof({ shipped: null, delivered: null, exception: null }, "FulfilmentEventType"), at: Timestamp },
+  { eventId: Id, orderId: Id, type: t.keyof({ shipped: null, delivered: null, exception: null }, "FulfilmentEventType"), at: DateTimeInput },
   { shipmentId: Id, carrier: Carrier, trackingNumber: TrackingNumber, lines: upTo(strict("FulfilmentLine", { bookId: Id, quantity: ShipmentQuantity }), MAX_LINES, "FulfilmentLines"), note: text("Note", 1000) },
 );
 export const MAX_FULFILMENT_EVENTS = 100;

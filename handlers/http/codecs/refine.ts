@@ -39,6 +39,13 @@ export const upTo = <C extends t.Mixed>(codec: C, maxItems: number, name: string
 /** A timestamp as the API writes it: ISO 8601 in UTC (`2025-01-31T12:00:00.000Z`). */
 export const Timestamp = written("Timestamp", 30, { format: "date-time" });
 
+/** A timestamp a client sends: RFC 3339 (`2025-01-31T12:00:00Z`, an offset or fractions allowed), a real instant. */
+const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+export const DateTimeInput = withSchema(
+  t.refinement(t.string, (s) => s.length <= 35 && rfc3339.test(s) && !Number.isNaN(Date.parse(s)), "DateTime"),
+  { type: "string", format: "date-time", maxLength: 35 },
+);
+
 /**
  * Text a person reads. A lone surrogate is no character at all (UTF-8 cannot encode it: a store or
  * search engine refuses or mangles it), control characters have no place in a title, and the
@@ -58,10 +65,20 @@ const READABLE = `[^${UNREADABLE}]`;
 export const isReadable = (s: string, lines = false): boolean =>
   !loneSurrogate.test(s) && !bidiControl.test(s) && !(lines ? controlInLines : controlInLine).test(s);
 
+/**
+ * A string's length as JSON Schema's `maxLength` counts it: in characters (code points), not in
+ * UTF-16 units, so a bound the document publishes is the bound the codec holds to (an emoji is one).
+ */
+const codePoints = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
 /** A trimmed, non-empty, readable string of bounded length. */
 export const text = (name: string, maxLength: number) =>
   withSchema(
-    t.refinement(t.string, (s) => s.trim().length > 0 && s.length <= maxLength && isReadable(s), name),
+    t.refinement(t.string, (s) => s.trim().length > 0 && codePoints(s) <= maxLength && isReadable(s), name),
     // A pattern, not just minLength: a title of spaces is as empty as no title; and what
     // `isReadable` refuses: control characters and bidirectional overrides.
     { type: "string", minLength: 1, maxLength, pattern: `^${READABLE}*[^\\s${UNREADABLE}]${READABLE}*$` },
@@ -69,7 +86,7 @@ export const text = (name: string, maxLength: number) =>
 
 /** Readable text of bounded length that may be empty (an optional second address line). */
 export const readableUpTo = (name: string, maxLength: number) =>
-  withSchema(t.refinement(t.string, (s) => s.length <= maxLength && isReadable(s), name), { type: "string", maxLength, pattern: `^${READABLE}*$` });
+  withSchema(t.refinement(t.string, (s) => codePoints(s) <= maxLength && isReadable(s), name), { type: "string", maxLength, pattern: `^${READABLE}*$` });
 
 /**
  * An integer sent as text (query strings are text), within bounds. A codec of its own, so the

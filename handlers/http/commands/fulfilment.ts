@@ -70,7 +70,9 @@ export const deliverShipmentRoute = (runtime: () => Runtime): AnyRoute =>
 type FulfilmentEvent = Extract<t.TypeOf<typeof FulfilmentEventsBody>, readonly unknown[]>[number];
 
 /** What one report from the order management system asks of the order, or the fields it lacks. */
-const commandOf = (e: FulfilmentEvent): Command | { readonly missing: readonly string[] } => {
+const commandOf = (report: FulfilmentEvent): Command | { readonly missing: readonly string[] } => {
+  // Kept as the API writes times, whatever offset the report used.
+  const e = { ...report, at: new Date(report.at).toISOString() };
   const shipment = e.shipmentId === undefined ? {} : { shipmentId: e.shipmentId };
   switch (e.type) {
     case "shipped": {
