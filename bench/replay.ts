@@ -118,7 +118,7 @@ const load = async (store: EventStore, count: number, history: ReturnType<typeof
           streamId: streamId("order", orderId),
           expectedVersion: 0,
           events: [
-            { type: "OrderPlaced", data: { orderId, customerId: "c", lines: [line], itemCount: line.quantity, totalCents: line.lineTotalCents, currency: "EUR", placedAt: history.clock().toISOString() }, meta },
+            { type: "OrderPlaced", data: { orderId, customerId: "c", lines: [line], itemCount: line.quantity, totalCents: line.lineTotalCents, currency: "EUR", placedAt: history.clock().toISOString(), shippingAddress: null }, meta },
             { type: "OrderPaid", data: { orderId, paymentId: "p", amountCents: line.lineTotalCents, currency: "EUR" }, meta },
             { type: "OrderShipped", data: { orderId }, meta },
           ] as NewEvent[],

@@ -31,7 +31,7 @@ beforeAll(async () => {
       streamId: streamId("order", orderId),
       expectedVersion: 0,
       events: [
-        { type: "OrderPlaced", data: { orderId, customerId: "c-1", lines: [line], itemCount: 2, totalCents: 2598, currency: "EUR", placedAt: new Date().toISOString() }, meta: meta("c1") },
+        { type: "OrderPlaced", data: { orderId, customerId: "c-1", lines: [line], itemCount: 2, totalCents: 2598, currency: "EUR", placedAt: new Date().toISOString(), shippingAddress: null }, meta: meta("c1") },
         { type: "OrderPaid", data: { orderId, paymentId: "p-1", amountCents: 2598, currency: "EUR" }, meta: meta("c2") },
         { type: "OrderShipped", data: { orderId }, meta: meta("c3") },
       ] as never,
