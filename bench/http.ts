@@ -32,6 +32,7 @@ import { searchBooks, suggestBooks } from "../projections/search-books.js";
 import { topRatedBooks } from "../projections/top-rated.js";
 import { tableNames } from "../store/index.js";
 import { percentile } from "./measure.js";
+import { queuePortsFromEnv } from "../handlers/stream/ports-from-env.js";
 import { SHIP_TO } from "../tests/kit/ship-to.js";
 
 /** Per side and connection count, in two halves. */
@@ -45,13 +46,14 @@ const words = ["river", "garden", "winter", "machine", "silent", "harbour", "gol
 const authors = ["Ann Writer", "Bo Chef", "Cleo Marsh", "Dev Patel", "Eli Stone", "Fay Moreau", "Gus Lind", "Hana Sato"];
 const titleOf = (i: number) => `The ${words[i % words.length]!} ${words[(i * 7 + 3) % words.length]!} ${i}`;
 
+const run = ulid().toLowerCase();
 const servers = await startLocalServers({
   dynamo: { port: Number(process.env.BENCH_DYNAMODB_PORT ?? 8711) },
   redis: { port: Number(process.env.BENCH_REDIS_PORT ?? 6395) },
   opensearch: { port: Number(process.env.BENCH_OPENSEARCH_PORT ?? 9295) },
+  sqs: { port: Number(process.env.BENCH_SQS_PORT ?? 9395), queuePrefix: `bench-http-${run}` },
 });
 const keyDir = await mkdtemp(path.join(tmpdir(), "bench-http-"));
-const run = ulid().toLowerCase();
 const api = await startLocalApi({
   dynamoDbEndpoint: servers.dynamoDbEndpoint,
   tables: tableNames(`bench-http-${run}`),
@@ -61,7 +63,8 @@ const api = await startLocalApi({
   logger: new Logger({ serviceName: "bench", logLevel: "SILENT" }),
 });
 const { runtime } = api;
-const readSide = await startReadSide({ runtime, dynamoDbEndpoint: servers.dynamoDbEndpoint, idleDelayMs: 50, sweepEveryMs: 0 });
+const { queues } = queuePortsFromEnv({ SQS_ENDPOINT: servers.sqsEndpoint, QUEUE_PREFIX: `bench-http-${run}` });
+const readSide = await startReadSide({ runtime, dynamoDbEndpoint: servers.dynamoDbEndpoint, queues, idleDelayMs: 50, sweepEveryMs: 0 });
 
 // ---- the bare server: the same read-model and command calls, nothing around them ----
 

@@ -3,7 +3,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import { readModelSettingsFromEnv } from "../handlers/read-model-settings.js";
-import type { ProjectionPorts } from "../projections/index.js";
+import { GetQueueUrlCommand, QueueDoesNotExist, type SQSClient } from "@aws-sdk/client-sqs";
+import { queueKeys, queueName, queues, queueUrlVariable, silentQueues, sqsClientFor, type ProjectionPorts, type QueueKey } from "../projections/index.js";
 import { readInThisThread } from "./replay-batches.js";
 import { readInReaderThread, type ReaderThreadReader } from "./replay-reader-thread.js";
 import { createEventStore, dynamoDbClientFor, tableNames, type EventStore } from "../store/index.js";
@@ -21,6 +22,12 @@ export interface CliConfig {
   readonly openSearchAuth?: { readonly username: string; readonly password: string };
   /** The book search index (or alias) the projection writes. */
   readonly searchIndex: string;
+  /** Unset: SQS in AWS; set: a local SQS (ElasticMQ). */
+  readonly sqsEndpoint?: string;
+  /** The registry's queues are named under it, unless their URL is given. */
+  readonly queuePrefix: string;
+  /** Queue URLs given outright (`FULFILMENT_QUEUE_URL`), by registry key. */
+  readonly queueUrls: Partial<Record<QueueKey, string>>;
 }
 
 /** The same names the Lambda handlers and `npm start` read, so one environment serves all three. */
@@ -35,6 +42,9 @@ Environment (the names the handlers read):
   OPENSEARCH_URL       default http://127.0.0.1:9200
   OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD   when the domain asks for them
   OPENSEARCH_INDEX     the book search index (default "books")
+  SQS_ENDPOINT         a local SQS (ElasticMQ), e.g. http://127.0.0.1:9324 (unset: AWS)
+  QUEUE_PREFIX         queues <prefix>-fulfilment.fifo … (default TABLE_PREFIX, else "bookstore")
+  FULFILMENT_QUEUE_URL the fulfilment queue, overriding the prefix
 Exit codes: 0 done, 1 failed, 2 bad usage.`;
 
 export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): CliConfig => {
@@ -50,6 +60,9 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): CliConfig =
     openSearchUrl: readModels.openSearchUrl ?? "http://127.0.0.1:9200",
     ...(readModels.openSearchAuth === undefined ? {} : { openSearchAuth: readModels.openSearchAuth }),
     searchIndex: readModels.searchIndex,
+    ...(env.SQS_ENDPOINT ? { sqsEndpoint: env.SQS_ENDPOINT } : {}),
+    queuePrefix: env.QUEUE_PREFIX || env.TABLE_PREFIX || "bookstore",
+    queueUrls: Object.fromEntries(queueKeys.flatMap((k) => (env[queueUrlVariable(k)] ? [[k, env[queueUrlVariable(k)]]] : []))),
   };
 };
 
@@ -60,6 +73,9 @@ export interface CliContext {
   /** How replays and rebuilds read history: in a reader thread beside the one that applies it (in this one while it starts), kept for the next read. */
   readonly readHistory: ReaderThreadReader;
   readonly ports: ProjectionPorts;
+  /** An SQS client (made on first use) and the URL of a queue of the registry, to look at what waits there. */
+  readonly sqs: SQSClient;
+  queueUrl(key: QueueKey): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -73,6 +89,8 @@ export const createContext = (config: CliConfig): CliContext => {
     return client;
   };
   const store = createEventStore({ client: dynamo, tableName: config.eventsTable });
+  let sqs: SQSClient | undefined;
+  const sqsClient = () => (sqs ??= sqsClientFor(config.sqsEndpoint));
   const readHistory = readInReaderThread(
     { ...(config.dynamoDbEndpoint === undefined ? {} : { dynamoDbEndpoint: config.dynamoDbEndpoint }), eventsTable: config.eventsTable },
     { meanwhile: readInThisThread(store) },
@@ -89,8 +107,26 @@ export const createContext = (config: CliConfig): CliContext => {
       search: { client: new Client({ node: config.openSearchUrl, ...(config.openSearchAuth === undefined ? {} : { auth: config.openSearchAuth }) }), index: config.searchIndex },
       // Replaying history must not announce old orders to other systems again: the CLI's bus publishes nothing.
       integration: { bus: { publish: async () => {} }, stockLowThreshold: 5 },
+      // Nor ask for old orders to be shipped again: the CLI's queues send nothing.
+      queues: silentQueues,
+    },
+    get sqs() {
+      return sqsClient();
+    },
+    queueUrl: async (key) => {
+      const given = config.queueUrls[key];
+      if (given !== undefined) return given;
+      const name = queueName(config.queuePrefix, queues[key]);
+      try {
+        const { QueueUrl } = await sqsClient().send(new GetQueueUrlCommand({ QueueName: name }));
+        if (QueueUrl !== undefined) return QueueUrl;
+      } catch (e) {
+        if (!(e instanceof QueueDoesNotExist)) throw e;
+      }
+      throw new Error(`there is no queue ${name}${config.sqsEndpoint === undefined ? " (SQS_ENDPOINT is unset: AWS was asked)" : ` at ${config.sqsEndpoint}`}`);
     },
     close: async () => {
+      sqs?.destroy();
       await readHistory.close();
       await Promise.all(redisClients.map((r) => (r.status === "wait" ? r.disconnect() : r.quit().then(() => undefined, () => undefined))));
       dynamo.destroy();

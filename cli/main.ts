@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { configFromEnv, configHelp, createContext, type CliContext } from "./context.js";
 import { dlqCommand } from "./commands/dlq.js";
 import { exportCommand } from "./commands/export.js";
+import { fulfilmentCommand } from "./commands/fulfilment.js";
 import { projectionsCommand } from "./commands/projections.js";
 import { rebuildCommand } from "./commands/rebuild.js";
 import { replayCommand } from "./commands/replay.js";
@@ -21,7 +22,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     .exitOverride()
     .showHelpAfterError()
     .showSuggestionAfterError();
-  for (const make of [replayCommand, rebuildCommand, exportCommand, streamsCommand, projectionsCommand, dlqCommand, reportCommand]) program.addCommand(make(context));
+  for (const make of [replayCommand, rebuildCommand, exportCommand, streamsCommand, projectionsCommand, dlqCommand, reportCommand, fulfilmentCommand]) program.addCommand(make(context));
   // Settings given to `program` are copied only to subcommands made by `.command()`; these are added whole.
   const inherit = (cmd: Command) => {
     for (const sub of cmd.commands) {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Client } from "@opensearch-project/opensearch";
 import type { Redis } from "ioredis";
 import {
+  sendsOut,
   atGeneration,
   READER_POINTER_TTL_MS,
   readGeneration,
@@ -102,7 +103,7 @@ const moveAlias = async ({ client, index: alias }: { readonly client: Client; re
  */
 export const runRebuild = async <P extends RebuildPorts>(options: RebuildOptions<P>): Promise<RebuildSummary> => {
   const { projection, ports } = options;
-  if ((projection.stores ?? []).includes("bus")) {
+  if (sendsOut(projection)) {
     throw new UsageError(`${projection.name} publishes to other systems; rebuilding it would publish history again`);
   }
   const lease = await takeRebuildLease(ports.views, projection.name, options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs });

@@ -4,6 +4,7 @@ import { isRoot } from "./debian-package.js";
 import { requireJava } from "./java.js";
 import { SEARCH_USER } from "./opensearch-node.js";
 import { openSearchVersion, provisionOpenSearch } from "./opensearch-install.js";
+import { elasticMqVersion, provisionElasticMq } from "./elasticmq-install.js";
 import { ensureRedisServer } from "./redis.js";
 import { ensureSystemUser } from "./system-user.js";
 
@@ -15,9 +16,10 @@ const timed = <T>(what: (result: T) => string | null, step: () => T): void => {
 };
 
 try {
-  requireJava("DynamoDB Local and OpenSearch");
+  requireJava("DynamoDB Local, OpenSearch and ElasticMQ");
   timed((installed) => (installed ? "installed redis-server" : null), ensureRedisServer);
   timed(({ fetched, home }) => (fetched ? `fetched OpenSearch ${openSearchVersion()} into ${home}` : null), () => provisionOpenSearch());
+  timed(({ fetched, home }) => (fetched ? `fetched ElasticMQ ${elasticMqVersion()} into ${home}` : null), () => provisionElasticMq());
   if (isRoot()) ensureSystemUser(SEARCH_USER);
 } catch (e) {
   console.error((e as Error).message);

@@ -2,7 +2,7 @@ import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { Runtime } from "../handlers/http/runtime.js";
 import { bookSearch } from "../projections/book-search.js";
 import { processes, sweepUnpaidOrders, unpaidOrderSettingsFromEnv } from "../handlers/processes/index.js";
-import { projections, type Projection } from "../projections/index.js";
+import { projections, type Projection, type QueuePorts } from "../projections/index.js";
 import { localAwsConfig } from "./dynamodb-local.js";
 import { createStreamPoller, type StreamPoller } from "./stream-poller.js";
 
@@ -10,6 +10,8 @@ export interface ReadSideOptions {
   readonly runtime: Runtime;
   /** DynamoDB Local, whose Streams API the poller reads. */
   readonly dynamoDbEndpoint: string;
+  /** Where the outbox projections send (the fulfilment queue on the local ElasticMQ). */
+  readonly queues: QueuePorts["queues"];
   readonly idleDelayMs?: number;
   /** How often unpaid orders are swept (default 15 s); 0 leaves the sweep out. */
   readonly sweepEveryMs?: number;
@@ -30,11 +32,12 @@ export interface ReadSide {
  * The read side as `npm start` runs it: every projection prepared (book search makes its index),
  * then the stream poller over the events table, writing to the same read models the queries read.
  */
-export const startReadSide = async ({ runtime, dynamoDbEndpoint, idleDelayMs, sweepEveryMs = 15_000, onError, only }: ReadSideOptions): Promise<ReadSide> => {
+export const startReadSide = async ({ runtime, dynamoDbEndpoint, queues, idleDelayMs, sweepEveryMs = 15_000, onError, only }: ReadSideOptions): Promise<ReadSide> => {
   // Over the read models, not a copy of them: their servers are reached only when a projection asks.
   const ports = Object.assign(Object.create(runtime.readModels) as typeof runtime.readModels, {
     commands: runtime.commands,
     clock: () => new Date(),
+    queues,
   });
   const running: Projection<typeof ports>[] = [...projections.filter((p) => ports.searchConfigured || p !== bookSearch), ...processes].filter(
     (p) => only === undefined || only.includes(p.name),

@@ -7,10 +7,12 @@ import { dynamoDbAnswers, startDynamoDbLocal } from "./dynamodb-local.js";
 import { openSearchHealthy, openSearchVersionAt, startOpenSearch } from "./opensearch.js";
 import { commandLineOf, isAlive, stopPid } from "./process-control.js";
 import { redisAnswers, startRedis } from "./redis.js";
+import { sqsAnswers, startElasticMq } from "./elasticmq.js";
 
 const usage = `Usage: npm run servers -- <start|stop|status> [options]
 
-  start    start DynamoDB Local, Redis and OpenSearch in the background (data under .data/)
+  start    start DynamoDB Local, Redis, OpenSearch and ElasticMQ (SQS, with the registry's
+           queues) in the background (data under .data/)
   stop     stop the servers that \`start\` started
   status   show which servers answer
 
@@ -18,6 +20,7 @@ Options (or the environment variables in brackets):
   --dynamo-port N       DynamoDB Local port [DYNAMODB_PORT], default 8000
   --redis-port N        Redis port [REDIS_PORT], default 6379
   --opensearch-port N   OpenSearch HTTP port [OPENSEARCH_PORT], default 9200
+  --sqs-port N          ElasticMQ's SQS port [SQS_PORT], default 9324; queues under QUEUE_PREFIX (bookstore)
   --no-opensearch       leave OpenSearch out
 
 Data, logs and pid files go to .data/ in the repository [BOOKSTORE_DATA_DIR].
@@ -61,10 +64,11 @@ const ours = (server: Server): PidFile | null => {
   return cmdline === null || cmdline.includes(server.processMarker) ? file : null;
 };
 
-const servers = (ports: { dynamo: number; redis: number; opensearch: number }): Server[] => {
+const servers = (ports: { dynamo: number; redis: number; opensearch: number; sqs: number }): Server[] => {
   const dynamo = `http://127.0.0.1:${ports.dynamo}`;
   const redis = `redis://127.0.0.1:${ports.redis}`;
   const search = `http://127.0.0.1:${ports.opensearch}`;
+  const sqs = `http://127.0.0.1:${ports.sqs}`;
   return [
     {
       name: "dynamodb",
@@ -98,6 +102,17 @@ const servers = (ports: { dynamo: number; redis: number; opensearch: number }): 
       start: async () => {
         const s = await startOpenSearch({ port: ports.opensearch, dataDir: join(dataDir, "opensearch"), detached: { logFile: logFile("opensearch") } });
         return { ...(s.pid === undefined ? {} : { pid: s.pid }), detail: `OpenSearch ${s.version}` };
+      },
+    },
+    {
+      name: "sqs",
+      url: sqs,
+      processMarker: "org.elasticmq.server.Main",
+      probe: async () => ((await sqsAnswers(sqs)) ? "ElasticMQ answers ListQueues" : null),
+      start: async () => {
+        const queuePrefix = process.env.QUEUE_PREFIX || process.env.TABLE_PREFIX || "bookstore";
+        const s = await startElasticMq({ port: ports.sqs, dataDir: join(dataDir, "elasticmq"), queuePrefix, detached: { logFile: logFile("sqs") } });
+        return { ...(s.pid === undefined ? {} : { pid: s.pid }), detail: `queues ${queuePrefix}-*, messages in ${join(dataDir, "elasticmq")}` };
       },
     },
   ];
@@ -164,6 +179,7 @@ const main = async (): Promise<number> => {
         "dynamo-port": { type: "string" },
         "redis-port": { type: "string" },
         "opensearch-port": { type: "string" },
+        "sqs-port": { type: "string" },
         "no-opensearch": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -185,6 +201,7 @@ const main = async (): Promise<number> => {
       dynamo: port(values["dynamo-port"], process.env.DYNAMODB_PORT, 8000),
       redis: port(values["redis-port"], process.env.REDIS_PORT, 6379),
       opensearch: port(values["opensearch-port"], process.env.OPENSEARCH_PORT, 9200),
+      sqs: port(values["sqs-port"], process.env.SQS_PORT, 9324),
     });
   } catch (e) {
     console.error(`${(e as Error).message}\n\n${usage}`);

@@ -5,7 +5,9 @@ import { tableNames, type TableNames } from "../store/index.js";
 export interface LocalSettings {
   readonly dataDir: string;
   readonly tables: TableNames;
-  readonly ports: { readonly api: number; readonly dynamo: number; readonly redis: number; readonly opensearch: number };
+  readonly ports: { readonly api: number; readonly dynamo: number; readonly redis: number; readonly opensearch: number; readonly sqs: number };
+  /** Put before the registry's queue names (`bookstore-fulfilment.fifo`). */
+  readonly queuePrefix: string;
 }
 
 const port = (value: string | undefined, fallback: number): number => {
@@ -22,7 +24,9 @@ export const localSettings = (env: NodeJS.ProcessEnv = process.env): LocalSettin
     dynamo: port(env.DYNAMODB_PORT, 8000),
     redis: port(env.REDIS_PORT, 6379),
     opensearch: port(env.OPENSEARCH_PORT, 9200),
+    sqs: port(env.SQS_PORT, 9324),
   },
+  queuePrefix: env.QUEUE_PREFIX || env.TABLE_PREFIX || "bookstore",
 });
 
 export const dynamoDataDir = (settings: LocalSettings): string => join(settings.dataDir, "dynamodb");

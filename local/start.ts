@@ -10,6 +10,8 @@ import { seed } from "./seed/seed.js";
 import { startLocalServers } from "./servers.js";
 import { dynamoDataDir, localSettings } from "./settings.js";
 import { readModelSettingsFromEnv } from "../handlers/read-model-settings.js";
+import { queuePortsFromEnv } from "../handlers/stream/ports-from-env.js";
+import { queueKeys, queueName, queues as registryQueues } from "../projections/queues.js";
 
 const usage = `Usage: npm start [-- --seed] [--no-search] [--port N]
 
@@ -21,10 +23,13 @@ API Gateway's per-route throttling is emulated with a staging stage's limits (42
 Retry-After past them); THROTTLE=prod uses prod's, THROTTLE=off turns it off.
 
 The stream poller keeps every read model (cart, inventory, orders, bestsellers, also-bought,
-top-rated, book search, sales by category) up to date from the events table's stream.
+top-rated, book search, sales by category) up to date from the events table's stream, and
+sends paid orders to the fulfilment queue (bookstore-fulfilment.fifo on ElasticMQ, a local SQS
+server; \`npx bookstore fulfilment requests\` lists what waits there) [QUEUE_PREFIX].
 
-DynamoDB Local keeps its tables on disk under .data/dynamodb [BOOKSTORE_DATA_DIR];
-ports: DYNAMODB_PORT (8000), REDIS_PORT (6379), OPENSEARCH_PORT (9200).`;
+DynamoDB Local keeps its tables on disk under .data/dynamodb, ElasticMQ its messages under
+.data/elasticmq [BOOKSTORE_DATA_DIR]; ports: DYNAMODB_PORT (8000), REDIS_PORT (6379),
+OPENSEARCH_PORT (9200), SQS_PORT (9324).`;
 
 const log = new Logger({ serviceName: "bookstore-local" });
 
@@ -52,7 +57,11 @@ const servers = await startLocalServers({
   dynamo: { port: settings.ports.dynamo, dataDir: dynamoDataDir(settings) },
   redis: { port: settings.ports.redis, dataDir: join(settings.dataDir, "redis") },
   ...(!args["no-search"] ? { opensearch: { port: settings.ports.opensearch, dataDir: join(settings.dataDir, "opensearch") } } : {}),
+  sqs: { port: settings.ports.sqs, dataDir: join(settings.dataDir, "elasticmq"), queuePrefix: settings.queuePrefix },
 });
+const sqsEndpoint = servers.sqsEndpoint ?? "";
+// The queues as a projector reads them from its environment, on the server just started.
+const { queues } = queuePortsFromEnv({ ...process.env, SQS_ENDPOINT: sqsEndpoint, QUEUE_PREFIX: settings.queuePrefix });
 
 // Throttled as a deployed stage is, unless told otherwise: a client meets 429 here first.
 const throttle = throttlesFromEnv(process.env.THROTTLE, throttlesFor);
@@ -74,6 +83,7 @@ try {
   readSide = await startReadSide({
     runtime: api.runtime,
     dynamoDbEndpoint: servers.dynamoDbEndpoint,
+    queues,
     onError: (error) => log.error("stream poller round failed; retrying", { error: error as Error }),
   });
 } catch (e) {
@@ -88,7 +98,9 @@ log.info("started", {
   dynamoDb: servers.dynamoDbEndpoint,
   redis: servers.redisUrl,
   ...(servers.openSearchUrl === undefined ? {} : { openSearch: servers.openSearchUrl }),
+  sqs: sqsEndpoint,
   tables: settings.tables,
+  queues: queueKeys.map((k) => queueName(settings.queuePrefix, registryQueues[k])),
   projections: readSide.projections,
 });
 
@@ -96,7 +108,10 @@ if (args.seed) {
   const report = await seed(api.runtime);
   log.info("seeded", { ...report });
 }
-console.log(`\nBookstore API on ${api.server.url}  (token: npm run token -- --user alice [--admin]; Ctrl-C stops)\n`);
+console.log(
+  `\nBookstore API on ${api.server.url}  (token: npm run token -- --user alice [--admin]; Ctrl-C stops)\n` +
+    `SQS (ElasticMQ) on ${sqsEndpoint}: SQS_ENDPOINT=${sqsEndpoint} npx bookstore fulfilment requests\n`,
+);
 
 let stopping = false;
 const stop = async (signal: string) => {

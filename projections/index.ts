@@ -5,6 +5,7 @@ import { bookTitles } from "./book-titles.js";
 import { bookSearch } from "./book-search.js";
 import { cartView } from "./cart-view.js";
 import { customerProfile } from "./customer-profile.js";
+import { fulfilmentRequests } from "./fulfilment-requests.js";
 import { integrationEvents } from "./integration-events.js";
 import { inventoryView } from "./inventory-view.js";
 import { orderHistory } from "./order-history.js";
@@ -28,6 +29,7 @@ export const projections: readonly Projection<ProjectionPorts>[] = [
   bookSearch,
   salesByCategory,
   integrationEvents,
+  fulfilmentRequests,
 ];
 
 /** The status of every projection of the registry (for the CLI and the admin endpoint). */
@@ -55,4 +57,8 @@ export { dailySales, type DailySales } from "./sales-by-category.js";
 export { inProcessBus, type IntegrationBus, type IntegrationEvent, type IntegrationDetail, type IntegrationPorts, type RecordingBus } from "./integration-bus.js";
 export { eventBridgeBus, PublishFailed, PUT_EVENTS_MAX_ENTRIES, type EventBridgeBusOptions } from "./eventbridge-bus.js";
 export * from "./integration-contract.js";
+export * from "./fulfilment-contract.js";
+export * from "./queues.js";
+export { silentQueue, silentQueues, type MessageQueue, type QueueMessage, type QueuePorts } from "./message-queue.js";
+export { planCalls, SendFailed, SEND_MESSAGE_BATCH_MAX_ENTRIES, sqsClientFor, sqsQueue, type SqsQueueOptions } from "./sqs-queue.js";
 export { recordProgress, statusOf, type ProjectionStatus, type ProjectionProgress } from "./status.js";

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Client } from "@opensearch-project/opensearch";
 import type { Redis } from "ioredis";
 import type { IntegrationPorts } from "./integration-bus.js";
+import type { QueuePorts } from "./message-queue.js";
 
 /** The views table: read models and dead letters, never the events. */
 export interface ViewsPort {
@@ -32,4 +33,4 @@ export interface SearchPorts {
 }
 
 /** Everything the registry's projections need together. */
-export type ProjectionPorts = ViewPorts & RedisPorts & SearchPorts & IntegrationPorts;
+export type ProjectionPorts = ViewPorts & RedisPorts & SearchPorts & IntegrationPorts & QueuePorts;

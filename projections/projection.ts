@@ -1,4 +1,5 @@
 import type { EventType, StoredEvent } from "../events/index.js";
+import type { QueueKey } from "./queues.js";
 
 /** How the event source mapping (in AWS) and the local poller feed a projection. */
 export interface BatchSettings {
@@ -12,9 +13,13 @@ export interface BatchSettings {
 
 /**
  * Where a stream consumer writes besides the views table: the search index, Redis, the
- * integration bus, or (for a process that acts on events through the command side) the events.
+ * integration bus, the registry's message queues (`queues.ts`), or (for a process that acts on
+ * events through the command side) the events.
  */
-export type ReadModelStore = "search" | "cache" | "bus" | "events";
+export type ReadModelStore = "search" | "cache" | "bus" | "queue" | "events";
+
+/** The stores that reach other systems: what goes there cannot be taken back, so a projection writing one is never rebuilt. */
+export const sendsOut = (projection: Pick<Projection, "stores">): boolean => (projection.stores ?? []).some((s) => s === "bus" || s === "queue");
 
 /**
  * One read model. `apply` must be idempotent per event and check each stream's version
@@ -31,6 +36,8 @@ export interface Projection<P = unknown> {
   prepare?(ports: P): Promise<void>;
   /** Read models it writes besides the views table (the infrastructure links only these); absent: views only. */
   readonly stores?: readonly ReadModelStore[];
+  /** With the `queue` store: the queues of the registry it sends to (only those are granted to it). */
+  readonly queues?: readonly QueueKey[];
   /**
    * What it writes, as the keys generation 0 uses: partition-key prefixes in the views table,
    * glob patterns in Redis. A rebuild drops the old generation by them.

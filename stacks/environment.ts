@@ -1,3 +1,5 @@
+import { queueUrlVariable } from "../projections/queues.js";
+import type { MessageQueue } from "./queues.js";
 import type { Tables } from "./tables.js";
 import type { ReadModelServers } from "./read-model-servers.js";
 
@@ -29,3 +31,6 @@ export const cacheEnvironment = ({ cache }: ReadModelServers): Environment => ({
 });
 
 export const busEnvironment = (bus: sst.aws.Bus): Environment => ({ EVENT_BUS_NAME: bus.name });
+
+/** `FULFILMENT_QUEUE_URL`: the sender never looks a queue up by name in AWS. */
+export const queueEnvironment = (q: MessageQueue): Environment => ({ [queueUrlVariable(q.key)]: q.queue.url });

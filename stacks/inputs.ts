@@ -10,7 +10,7 @@ export type RouteSpec = Pick<Route<unknown, unknown, unknown, unknown>, "operati
 };
 
 /** Read models a projector writes besides the views table; each one is linked only where declared. */
-export type ReadModelStore = "search" | "cache" | "bus" | "events";
+export type ReadModelStore = "search" | "cache" | "bus" | "queue" | "events";
 
 /** The shape of a projection in the registry, as far as its stream subscription goes. */
 export interface ProjectionSpec {
@@ -26,6 +26,8 @@ export interface ProjectionSpec {
   };
   /** Absent: the projector only writes the views table. */
   readonly stores?: readonly ReadModelStore[];
+  /** With the `queue` store: the queues of the registry (`projections/queues.ts`) it sends to, by key. */
+  readonly queues?: readonly string[];
 }
 
 /** A Lambda filter pattern over a stream record (EventBridge pattern syntax). */

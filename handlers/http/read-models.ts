@@ -43,8 +43,11 @@ export const isSearchOutage = (e: unknown): boolean => {
   return status === 404 && /index_not_found_exception/.test(JSON.stringify(e.body ?? ""));
 };
 
-/** The projections' ports, each built on first use; `close` drops only what was built. */
-export interface ReadModels extends ProjectionPorts {
+/**
+ * The projections' ports, each built on first use; `close` drops only what was built. The
+ * queues are not read models: the read side that runs the projections brings them.
+ */
+export interface ReadModels extends Omit<ProjectionPorts, "queues"> {
   readonly searchConfigured: boolean;
   close(): Promise<void>;
 }

@@ -4,6 +4,9 @@ import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import { eventBridgeBus } from "../../projections/eventbridge-bus.js";
 import type { IntegrationPorts } from "../../projections/integration-bus.js";
+import type { QueuePorts } from "../../projections/message-queue.js";
+import { queueKeys, queueName, queues, queueUrlVariable } from "../../projections/queues.js";
+import { sqsClientFor, sqsQueue } from "../../projections/sqs-queue.js";
 import type { RedisPorts, SearchPorts, ViewPorts } from "../../projections/ports.js";
 import { dynamoDbClientFor } from "../../store/index.js";
 import { readModelSettingsFromEnv } from "../read-model-settings.js";
@@ -61,4 +64,19 @@ export const integrationPortsFromEnv = (env: Env = process.env): IntegrationPort
       stockLowThreshold: threshold,
     },
   };
+};
+
+/**
+ * The registry's queues on SQS: each queue's URL from `<KEY>_QUEUE_URL` (`FULFILMENT_QUEUE_URL`,
+ * which SST sets), else looked up by its name under `QUEUE_PREFIX` (default `TABLE_PREFIX`, else
+ * `bookstore`), as locally; `SQS_ENDPOINT` only off AWS (ElasticMQ).
+ */
+export const queuePortsFromEnv = (env: Env = process.env): QueuePorts => {
+  const client = sqsClientFor(env.SQS_ENDPOINT, env.AWS_REGION);
+  const prefix = env.QUEUE_PREFIX || env.TABLE_PREFIX || "bookstore";
+  const queueOf = (key: (typeof queueKeys)[number]) => {
+    const url = env[queueUrlVariable(key)];
+    return sqsQueue({ client, queue: url ? { url } : { name: queueName(prefix, queues[key]) } });
+  };
+  return { queues: Object.fromEntries(queueKeys.map((k) => [k, queueOf(k)])) as QueuePorts["queues"] };
 };

@@ -4,7 +4,7 @@ import type { ReadModelStore } from "../../projections/projection.js";
 import { createRuntime, runtimeConfigFromEnv } from "../http/runtime.js";
 import { processes } from "../processes/index.js";
 import { lambdaProjector } from "./lambda-projector.js";
-import { integrationPortsFromEnv, redisPortsFromEnv, searchPortsFromEnv, viewPortsFromEnv } from "./ports-from-env.js";
+import { integrationPortsFromEnv, queuePortsFromEnv, redisPortsFromEnv, searchPortsFromEnv, viewPortsFromEnv } from "./ports-from-env.js";
 
 /**
  * The ports of the stores a subscriber declares, from the environment (the views table always):
@@ -15,6 +15,7 @@ const portsFor = (stores: readonly ReadModelStore[] = []) => () => ({
   ...(stores.includes("cache") ? redisPortsFromEnv() : {}),
   ...(stores.includes("search") ? searchPortsFromEnv() : {}),
   ...(stores.includes("bus") ? integrationPortsFromEnv() : {}),
+  ...(stores.includes("queue") ? queuePortsFromEnv() : {}),
   ...(stores.includes("events") ? { commands: createRuntime(runtimeConfigFromEnv()).commands, clock: () => new Date() } : {}),
 });
 

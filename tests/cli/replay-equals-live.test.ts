@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../../bench/measure.js";
 import { startDynamoDbLocal, type RunningServer } from "../../local/dynamodb-local.js";
 import { createStreamPoller } from "../../local/stream-poller.js";
-import { inProcessBus, projections, type ProjectionPorts } from "../../projections/index.js";
+import { inProcessBus, projections, silentQueues, type ProjectionPorts } from "../../projections/index.js";
 import { freshCommands, type CommandsFixture } from "../support/commands-fixture.js";
 import { documentClient, freshViews, streamsClient } from "../support/projections-fixture.js";
 import { dumpIndex, dumpRedis, dumpViews } from "../support/read-model-dump.js";
@@ -33,6 +33,8 @@ beforeAll(async () => {
   search = new Client({ node: inject("openSearchUrl") });
   live = { views: { client: documentClient(f.client), tableName: f.names.views }, redis, search: { client: search, index: `books-live-${ulid().toLowerCase()}` },
     integration: { bus: inProcessBus(), stockLowThreshold: 5 },
+    // Read models only: what the fulfilment outbox sends is its own test's business.
+    queues: silentQueues,
   };
   for (const p of projections) await p.prepare?.(live);
   await createStreamPoller({ dynamo: f.client, streams: streamsClient(dynamo.endpoint), eventsTable: f.names.events, projections, ports: live, retryDelayMs: 5 }).catchUp();

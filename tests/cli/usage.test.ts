@@ -41,7 +41,7 @@ describe("bookstore command line", () => {
     }
   });
 
-  it.each([[[]], [["replay"]], [["rebuild"]], [["export"]], [["streams", "show"]], [["projections", "status"]], [["dlq", "list"]], [["report", "sales-by-category"]]])(
+  it.each([[[]], [["replay"]], [["rebuild"]], [["export"]], [["streams", "show"]], [["projections", "status"]], [["dlq", "list"]], [["report", "sales-by-category"]], [["fulfilment", "requests"]]])(
     "%j --help explains itself and exits 0",
     async (args) => {
       const run = await runCli([...args, "--help"]);
@@ -55,5 +55,9 @@ describe("bookstore command line", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: /m);
     noStackTrace(run.stderr);
+    const noQueue = await runCli(["fulfilment", "requests"]);
+    expect(noQueue.code).toBe(1);
+    expect(noQueue.stderr).toMatch(/^error: there is no queue no-such-queues-fulfilment\.fifo at http/m);
+    noStackTrace(noQueue.stderr);
   });
 });

@@ -14,6 +14,7 @@ import { mintToken, subFor, type TokenRequest } from "../../local/tokens.js";
 import { createInMemoryEventStore, createInMemorySnapshotStore, createInMemoryTable, type InMemoryTable, tableNames } from "../../store/index.js";
 import type { StoreKind } from "../support/event-store-fixture.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
+import { freshQueues } from "../support/sqs.js";
 
 /** A JSON response body in a test, read as loosely as the assertions that check it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -118,7 +119,14 @@ export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = 
   const readSide: ReadSide | undefined =
     options.readSide === undefined
       ? undefined
-      : await startReadSide({ runtime: local.runtime, dynamoDbEndpoint: dynamoDbEndpoint(), idleDelayMs: 50, sweepEveryMs: 0, only: options.readSide });
+      : await startReadSide({
+          runtime: local.runtime,
+          dynamoDbEndpoint: dynamoDbEndpoint(),
+          queues: (await freshQueues(prefix)).queues,
+          idleDelayMs: 50,
+          sweepEveryMs: 0,
+          only: options.readSide,
+        });
   let stopping: Promise<void> | undefined;
   const stopReadSide = () => (stopping ??= readSide?.stop() ?? Promise.resolve());
   return {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { type ReadSide, startReadSide } from "../../local/read-side.js";
 import { call, type Client, type E2eApi, newBook, startE2eApi, stockedBook } from "./local-api.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
+import { freshQueues } from "../support/sqs.js";
 import { SHIP_TO } from "../kit/ship-to.js";
 
 /** How long a read model may take to show a write here; generous, the machine is shared. */
@@ -31,7 +32,7 @@ beforeAll(async () => {
     openSearchUrl: inject("openSearchUrl"),
     searchIndex,
   });
-  readSide = await startReadSide({ runtime: api.local.runtime, dynamoDbEndpoint: dynamoDbEndpoint(), idleDelayMs: 50 });
+  readSide = await startReadSide({ runtime: api.local.runtime, dynamoDbEndpoint: dynamoDbEndpoint(), queues: (await freshQueues("e2e-read")).queues, idleDelayMs: 50 });
   admin = await api.as("root", ["admin"]);
 }, 60_000);
 afterAll(async () => {
@@ -174,7 +175,7 @@ describe("without search", () => {
   it("GET /books answers 503 problem+json; the other queries still answer", async () => {
     const bare = await startE2eApi("e2e-nosearch", { redisUrl: inject("redisUrl"), redisPrefix: `e2e-${ulid()}:` });
     try {
-      const noSearch = await startReadSide({ runtime: bare.local.runtime, dynamoDbEndpoint: dynamoDbEndpoint() });
+      const noSearch = await startReadSide({ runtime: bare.local.runtime, dynamoDbEndpoint: dynamoDbEndpoint(), queues: (await freshQueues("e2e-nosearch")).queues });
       await noSearch.stop();
       expect(noSearch.projections).not.toContain("book-search");
       const hal = await bare.as("hal");

@@ -10,6 +10,7 @@ import { type ReadSide, startReadSide } from "../../local/read-side.js";
 import { type RunningRedis, startRedis } from "../../local/redis.js";
 import { type Client, type E2eApi, type Response, startE2eApi, stockedBook } from "../e2e/local-api.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
+import { freshQueues } from "../support/sqs.js";
 import { SHIP_TO } from "../kit/ship-to.js";
 
 /**
@@ -111,7 +112,7 @@ beforeAll(async () => {
   expect(redis.pid).toBeDefined();
   search = await relay(new URL(inject("openSearchUrl")));
   api = await startE2eApi("http-outage", { redisUrl: redis.url, redisPrefix: `outage-${ulid()}:`, openSearchUrl: search.url, searchIndex });
-  readSide = await startReadSide({ runtime: api.local.runtime, dynamoDbEndpoint: dynamoDbEndpoint(), idleDelayMs: 50 });
+  readSide = await startReadSide({ runtime: api.local.runtime, dynamoDbEndpoint: dynamoDbEndpoint(), queues: (await freshQueues("http-outage")).queues, idleDelayMs: 50 });
   admin = await api.as("root", ["admin"]);
   customer = await api.as(`outage-${ulid()}`);
   word = `zq${ulid().toLowerCase()}`;

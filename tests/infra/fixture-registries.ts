@@ -25,6 +25,7 @@ export const fixtureProjections: readonly ProjectionSpec[] = [
   },
   { name: "fixture-ranking", eventTypes: ["OrderPlaced"], batch, stores: ["cache"] },
   { name: "fixture-integration", eventTypes: ["OrderPlaced"], batch, stores: ["bus"] },
+  { name: "fixture-outbox", eventTypes: ["OrderPaid"], batch, stores: ["queue"], queues: ["fulfilment"] },
 ];
 
 /** The pattern DESIGN.md asks for: event items only (not idempotency records or snapshots), of the projection's types. */

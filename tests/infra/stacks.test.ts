@@ -3,6 +3,7 @@ import { throttleClassOf, throttlesFor } from "../../handlers/http/throttling.js
 import { componentName, projectorHandler, routeHandler, routeKey } from "../../stacks/naming.js";
 import { registries } from "../../stacks/registries.js";
 import { eventsTable, keys } from "../../store/tables.js";
+import { queues } from "../../projections/queues.js";
 import { fixtureProjections, fixtureRegistries, fixtureRoutes } from "./fixture-registries.js";
 import {
   actionsOn,
@@ -263,6 +264,58 @@ describe("projectors", () => {
       expect(depth, p.name).toHaveLength(1);
       expect(depth[0]?.inputs).toMatchObject({ threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [topic] });
     }
+  });
+});
+
+describe("message queues", () => {
+  const stagePrefix = "bookstore-dev";
+  const queue = () => one(s, "aws:sqs/queue:Queue", "FulfilmentQueueQueue");
+  const deadLetters = () => one(s, "aws:sqs/queue:Queue", "FulfilmentDeadLetterQueueQueue");
+  const senders = () => fixtureRegistries.projections.filter((p) => p.queues?.includes("fulfilment"));
+
+  it("the fulfilment queue is FIFO, named under the stage, deduplicated on each message's id, with a FIFO dead-letter queue", () => {
+    const definition = queues.fulfilment;
+    expect(queue().inputs).toMatchObject({
+      name: `${stagePrefix}-fulfilment.fifo`,
+      fifoQueue: true,
+      contentBasedDeduplication: false,
+      visibilityTimeoutSeconds: definition.visibilityTimeoutSeconds,
+      messageRetentionSeconds: definition.retentionSeconds,
+    });
+    expect(JSON.parse(queue().inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: arnOf(deadLetters()), maxReceiveCount: definition.deadLetter.maxReceiveCount });
+    expect(deadLetters().inputs).toMatchObject({ name: `${stagePrefix}-fulfilment-dlq.fifo`, fifoQueue: true, messageRetentionSeconds: definition.deadLetter.retentionSeconds });
+    expect(s.outputs.queues).toEqual({ fulfilment: { url: expect.stringMatching(/\/bookstore-dev-fulfilment\.fifo$/), deadLetters: expect.stringMatching(/\/bookstore-dev-fulfilment-dlq\.fifo$/) } });
+  });
+
+  it("raises alarms when the oldest message waits too long, when too many wait, and when one is dead-lettered", () => {
+    const topic = arnOf(one(s, "aws:sns/topic:Topic", "AlarmsTopic"));
+    const on = (q: ReturnType<typeof queue>, metricName: string) =>
+      ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.metricName === metricName && a.inputs.dimensions.QueueName === q.inputs.name);
+    const age = on(queue(), "ApproximateAgeOfOldestMessage");
+    expect(age).toHaveLength(1);
+    expect(age[0]?.inputs).toMatchObject({ namespace: "AWS/SQS", threshold: queues.fulfilment.alarms.oldestMessageSeconds, comparisonOperator: "GreaterThanThreshold", alarmActions: [topic] });
+    const depth = on(queue(), "ApproximateNumberOfMessagesVisible");
+    expect(depth).toHaveLength(1);
+    expect(depth[0]?.inputs).toMatchObject({ namespace: "AWS/SQS", threshold: queues.fulfilment.alarms.depth, comparisonOperator: "GreaterThanThreshold", alarmActions: [topic] });
+    const dead = on(deadLetters(), "ApproximateNumberOfMessagesVisible");
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.inputs).toMatchObject({ threshold: 0, alarmActions: [topic] });
+  });
+
+  it("only the projectors that name the queue may send to it, sqs:SendMessage and nothing more, and learn its URL", () => {
+    expect(senders().map((p) => p.name)).toEqual(expect.arrayContaining(["fulfilment-requests", "fixture-outbox"]));
+    for (const p of fixtureRegistries.projections) {
+      const fn = functionOfMapping(s, mappingOf(p.name));
+      const sends = senders().includes(p);
+      expect(actionsOn(statementsOf(s, fn), arnOf(queue())), p.name).toEqual(sends ? ["sqs:SendMessage"] : []);
+      expect(environmentOf(fn).FULFILMENT_QUEUE_URL, p.name).toBe(sends ? `https://sqs.eu-west-1.amazonaws.com/123456789012/${stagePrefix}-fulfilment.fifo` : undefined);
+      if (sends) expect(fn.inputs.vpcConfig, p.name).toBeUndefined();
+    }
+    for (const route of fixtureRegistries.routes) {
+      expect(actionsOn(statementsOf(s, functionOfRoute(s, routeNamed(s, routeKey(route)))), arnOf(queue())), routeKey(route)).toEqual([]);
+    }
+    // Nothing may read or delete from it here: consuming is the warehouse's business.
+    expect(allStatements(s).filter((st) => st.Resource.includes(arnOf(queue()))).flatMap((st) => st.Action)).toEqual(senders().map(() => "sqs:SendMessage"));
   });
 });
 

@@ -10,6 +10,9 @@ import { Redis } from "ioredis";
 import { ulid } from "ulid";
 import { dynamoDbAnswers, localAwsConfig } from "../../local/dynamodb-local.js";
 import { redisAnswers } from "../../local/redis.js";
+import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { sqsAnswers } from "../../local/elasticmq.js";
+import { sqsClientFor } from "../../projections/sqs-queue.js";
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -24,41 +27,46 @@ describe("npm run servers -- start|stop|status", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "bookstore-servers-cli-"));
   let dynamoPort = 0;
   let redisPort = 0;
+  let sqsPort = 0;
+  const queuePrefix = `cli-${ulid().toLowerCase()}`;
 
   const cli = async (command: string, ...flags: string[]) => {
-    const args = ["--import", "tsx", "local/servers-cli.ts", command, "--dynamo-port", String(dynamoPort), "--redis-port", String(redisPort), "--no-opensearch", ...flags];
+    const args = ["--import", "tsx", "local/servers-cli.ts", command, "--dynamo-port", String(dynamoPort), "--redis-port", String(redisPort), "--sqs-port", String(sqsPort), "--no-opensearch", ...flags];
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, args, { env: { ...process.env, BOOKSTORE_DATA_DIR: dataDir }, timeout: 120_000 });
+      const { stdout } = await promisify(execFile)(process.execPath, args, { env: { ...process.env, BOOKSTORE_DATA_DIR: dataDir, QUEUE_PREFIX: queuePrefix }, timeout: 180_000 });
       return { code: 0, stdout };
     } catch (e) {
       const failed = e as { code?: number; stdout?: string; stderr?: string };
       return { code: failed.code ?? -1, stdout: `${failed.stdout ?? ""}${failed.stderr ?? ""}` };
     }
   };
-  const endpoints = () => ({ dynamo: `http://127.0.0.1:${dynamoPort}`, redis: `redis://127.0.0.1:${redisPort}` });
+  const endpoints = () => ({ dynamo: `http://127.0.0.1:${dynamoPort}`, redis: `redis://127.0.0.1:${redisPort}`, sqs: `http://127.0.0.1:${sqsPort}` });
 
   beforeAll(async () => {
     dynamoPort = await freePort();
     redisPort = await freePort();
+    sqsPort = await freePort();
   });
   afterAll(async () => {
     await cli("stop");
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("start leaves both servers answering after the command has exited, and a second start reuses them", async () => {
+  it("start leaves the servers answering after the command has exited, and a second start reuses them", async () => {
     const first = await cli("start");
     expect(first.code).toBe(0);
     expect(await dynamoDbAnswers(endpoints().dynamo)).toBe(true);
     expect(await redisAnswers(endpoints().redis)).toBe(true);
+    expect(await sqsAnswers(endpoints().sqs)).toBe(true);
 
     const second = await cli("start");
     expect(second.code).toBe(0);
-    expect(second.stdout.match(/already running/g)).toHaveLength(2);
+    expect(second.stdout.match(/already running/g)).toHaveLength(3);
 
     const status = await cli("status");
     expect(status.stdout).toMatch(/dynamodb .* up: /);
     expect(status.stdout).toMatch(/redis .* up: PING → PONG/);
+    expect(status.stdout).toMatch(/sqs .* up: ElasticMQ/);
   });
 
   it("stop stops them; data written before survives the next start", async () => {
@@ -75,11 +83,15 @@ describe("npm run servers -- start|stop|status", () => {
     );
     await redis.set("cli-probe", table);
     redis.disconnect();
+    const sqs = sqsClientFor(endpoints().sqs);
+    const queue = async () => (await sqs.send(new GetQueueUrlCommand({ QueueName: `${queuePrefix}-fulfilment.fifo` }))).QueueUrl;
+    await sqs.send(new SendMessageCommand({ QueueUrl: await queue(), MessageBody: table, MessageGroupId: "probe", MessageDeduplicationId: table }));
 
     const stopped = await cli("stop");
     expect(stopped.code).toBe(0);
     expect(await dynamoDbAnswers(endpoints().dynamo)).toBe(false);
     expect(await redisAnswers(endpoints().redis)).toBe(false);
+    expect(await sqsAnswers(endpoints().sqs)).toBe(false);
     expect((await cli("status")).stdout).toMatch(/redis .* down/);
 
     expect((await cli("start")).code).toBe(0);
@@ -87,9 +99,13 @@ describe("npm run servers -- start|stop|status", () => {
     try {
       expect(await again.get("cli-probe")).toBe(table);
       expect((await dynamo.send(new ListTablesCommand({}))).TableNames).toContain(table);
+      // A message waiting in a queue is still waiting.
+      const waiting = await sqs.send(new ReceiveMessageCommand({ QueueUrl: await queue(), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      expect(waiting.Messages?.map((m) => m.Body)).toEqual([table]);
     } finally {
       again.disconnect();
       dynamo.destroy();
+      sqs.destroy();
     }
   });
 

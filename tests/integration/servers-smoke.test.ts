@@ -4,6 +4,9 @@ import { Client } from "@opensearch-project/opensearch";
 import { Redis } from "ioredis";
 import { localAwsConfig } from "../../local/dynamodb-local.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { freshQueues } from "../support/sqs.js";
+import { queues } from "../../projections/queues.js";
 
 describe("local servers answer", () => {
   it("DynamoDB Local lists tables", async () => {
@@ -33,5 +36,13 @@ describe("local servers answer", () => {
     } finally {
       await client.close();
     }
+  });
+
+  it("ElasticMQ has the fulfilment queue, FIFO, whose messages go to its FIFO dead-letter queue past the registry's receives", async () => {
+    const { client, urls, prefix } = await freshQueues("smoke");
+    expect(urls.fulfilment).toMatch(new RegExp(`/${prefix}-fulfilment\\.fifo$`));
+    const { Attributes: main } = await client.send(new GetQueueAttributesCommand({ QueueUrl: urls.fulfilment, AttributeNames: ["All"] }));
+    expect(main?.FifoQueue).toBe("true");
+    expect(JSON.parse(main?.RedrivePolicy ?? "{}")).toEqual({ deadLetterTargetArn: expect.stringMatching(new RegExp(`:${prefix}-fulfilment-dlq\\.fifo$`)), maxReceiveCount: queues.fulfilment.deadLetter.maxReceiveCount });
   });
 });

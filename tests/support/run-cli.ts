@@ -11,6 +11,8 @@ export interface CliTarget {
   readonly viewsTable: string;
   readonly redisPrefix: string;
   readonly searchIndex?: string;
+  /** The registry's queues are under this prefix (`tests/support/sqs.ts`); none the CLI can find when absent. */
+  readonly queuePrefix?: string;
   /** A DynamoDB Local of the test file's own; default the suite's. */
   readonly dynamoDbEndpoint?: string;
 }
@@ -26,6 +28,8 @@ const env = (target?: CliTarget): NodeJS.ProcessEnv => ({
   DYNAMODB_ENDPOINT: target?.dynamoDbEndpoint ?? dynamoDbEndpoint(),
   REDIS_URL: inject("redisUrl"),
   OPENSEARCH_URL: inject("openSearchUrl"),
+  SQS_ENDPOINT: inject("sqsEndpoint"),
+  QUEUE_PREFIX: target?.queuePrefix ?? "no-such-queues",
   ...(target?.searchIndex === undefined ? {} : { OPENSEARCH_INDEX: target.searchIndex }),
   ...(target === undefined
     ? { EVENTS_TABLE: "no-such-events", VIEWS_TABLE: "no-such-views" }

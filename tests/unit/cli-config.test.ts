@@ -12,6 +12,7 @@ describe("the CLI's configuration", () => {
         OPENSEARCH_USERNAME: "admin",
         OPENSEARCH_PASSWORD: "secret",
         OPENSEARCH_INDEX: "books-prod",
+        FULFILMENT_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/bookstore-prod-fulfilment.fifo",
       }),
     ).toEqual({
       eventsTable: "prod-events",
@@ -21,6 +22,8 @@ describe("the CLI's configuration", () => {
       openSearchUrl: "https://search.example",
       openSearchAuth: { username: "admin", password: "secret" },
       searchIndex: "books-prod",
+      queuePrefix: "bookstore",
+      queueUrls: { fulfilment: "https://sqs.eu-west-1.amazonaws.com/123456789012/bookstore-prod-fulfilment.fifo" },
     });
   });
 
@@ -33,6 +36,10 @@ describe("the CLI's configuration", () => {
       dynamoDbEndpoint: "http://127.0.0.1:8000",
       eventsTable: "dev-events",
       viewsTable: "dev-views",
+      queuePrefix: "dev",
     });
+    // ElasticMQ's queues are found by name under the prefix, as npm start made them.
+    expect(configFromEnv({ SQS_ENDPOINT: "http://127.0.0.1:9324", QUEUE_PREFIX: "shop" })).toMatchObject({ sqsEndpoint: "http://127.0.0.1:9324", queuePrefix: "shop", queueUrls: {} });
+    expect(configFromEnv({}).sqsEndpoint).toBeUndefined();
   });
 });
