@@ -29,7 +29,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dynamo: { port: dynamoPort },
     redis: { port: port("TEST_REDIS_PORT", 6390) },
     opensearch: { port: port("TEST_OPENSEARCH_PORT", 9290) },
-    sqs: { port: port("TEST_SQS_PORT", 9390) },
+    // Not 9390: that is the test OpenSearch node's transport port (its HTTP port + 100).
+    sqs: { port: port("TEST_SQS_PORT", 9330) },
   });
   const more = await Promise.all(Array.from({ length: serverWorkers - 1 }, (_, i) => startDynamoDbLocal({ port: dynamoPort + 1 + i })));
   project.provide("dynamoDbEndpoints", [servers.dynamoDbEndpoint, ...more.map((m) => m.endpoint)]);
