@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { event, streams } from "../../events/index.js";
 import { SHIP_TO } from "../kit/ship-to.js";
 import "../kit/to-have-stream.js";
+import { peekQueue } from "../../cli/queue-peek.js";
 import { type Client, type E2eApi, eventTypes, expectAvailable, startE2eApi, stockedBook, VISIBLE_WITHIN } from "./local-api.js";
 
 let api: E2eApi;
@@ -9,7 +10,7 @@ let admin: Client;
 let warehouse: Client;
 let oms: Client;
 beforeAll(async () => {
-  api = await startE2eApi("e2e-fulfilment", {}, "dynamodb", { readSide: ["order-history", "inventory-view", "book-detail"] });
+  api = await startE2eApi("e2e-fulfilment", {}, "dynamodb", { readSide: ["order-history", "inventory-view", "book-detail", "fulfilment-requests"] });
   admin = await api.as("root", ["admin"]);
   warehouse = await api.as("packer", ["warehouse"]);
   oms = await api.as("oms-client", ["oms"]);
@@ -42,6 +43,24 @@ describe("fulfilment over HTTP", () => {
       [ubik, 1],
     ]);
     expect((await orderAt(customer, orderId, 2)).shippingAddress).toEqual(SHIP_TO);
+    // The paid order is handed to the OMS over the FIFO queue, with its address and lines.
+    const queues = api.queues!;
+    let handedOff: Record<string, unknown> | undefined;
+    await expect
+      .poll(async () => {
+        const waiting = await peekQueue(queues.client, queues.urls.fulfilment, { holdSeconds: 5 });
+        handedOff = waiting.filter((m) => m.groupId === orderId).map((m) => JSON.parse(m.body) as Record<string, unknown>)[0];
+        return handedOff?.type;
+      }, VISIBLE_WITHIN)
+      .toBe("FulfilmentRequested");
+    expect(handedOff).toMatchObject({
+      orderId,
+      shippingAddress: SHIP_TO,
+      lines: [
+        { bookId: dune, title: "Dune", quantity: 2 },
+        { bookId: ubik, title: "Ubik", quantity: 1 },
+      ],
+    });
 
     const first = await warehouse.post(`/orders/${orderId}/shipments`, { carrier: "DHL", trackingNumber: "JD0001", lines: [{ bookId: dune, quantity: 2 }] });
     expect(first.status, JSON.stringify(first.body)).toBe(201);

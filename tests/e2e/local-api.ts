@@ -14,7 +14,7 @@ import { mintToken, subFor, type TokenRequest } from "../../local/tokens.js";
 import { createInMemoryEventStore, createInMemorySnapshotStore, createInMemoryTable, type InMemoryTable, tableNames } from "../../store/index.js";
 import type { StoreKind } from "../support/event-store-fixture.js";
 import { dynamoDbEndpoint } from "../support/servers.js";
-import { freshQueues } from "../support/sqs.js";
+import { type FreshQueues, freshQueues } from "../support/sqs.js";
 
 /** A JSON response body in a test, read as loosely as the assertions that check it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,6 +35,8 @@ export interface E2eApi {
   token(request: TokenRequest): Promise<string>;
   /** The faults the API logged so far (the stack of every 500), for a failing assertion to show. */
   faults(): string;
+  /** The queues the projections started with it send to (on the suite's ElasticMQ), if any ran. */
+  readonly queues: FreshQueues | undefined;
   /** Stops the projections started with it (a test that counts what the API alone does), if any ran. */
   stopReadSide(): Promise<void>;
   /** A caller: every request carries its token (with `claims` besides, an `email` say). */
@@ -116,13 +118,14 @@ export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = 
       : { eventStores: { store: createInMemoryEventStore({ table: memoryEvents }), snapshots: createInMemorySnapshotStore(memoryEvents) } }),
   });
   const token = (request: TokenRequest) => mintToken(local.keys, auth, request);
+  const queues = options.readSide === undefined ? undefined : await freshQueues(prefix);
   const readSide: ReadSide | undefined =
-    options.readSide === undefined
+    queues === undefined
       ? undefined
       : await startReadSide({
           runtime: local.runtime,
           dynamoDbEndpoint: dynamoDbEndpoint(),
-          queues: (await freshQueues(prefix)).queues,
+          queues: queues.queues,
           idleDelayMs: 50,
           sweepEveryMs: 0,
           only: options.readSide,
@@ -135,6 +138,7 @@ export const startE2eApi = async (prefix: string, readModels: ReadModelConfig = 
     ...(memoryEvents === undefined ? {} : { memoryEvents }),
     token,
     faults: () => (logger.faults.length === 0 ? "no faults logged" : `${logger.faults.length} faults logged; the first:\n${logger.faults.slice(0, 2).join("\n")}`),
+    queues,
     stopReadSide,
     as: async (user, groups = [], claims = {}) => client(local.server.url, subFor(user), await token({ user, groups, ...claims })),
     close: async () => {
