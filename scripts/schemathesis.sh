@@ -43,6 +43,9 @@ done
 TOKEN=$(npx tsx local/mint-token.ts --user fuzz-admin --admin --groups warehouse,oms --ttl 3600)
 START=$(date +%s)
 status=0
+# One worker: with two, Hypothesis (on Python 3.11) now and then fails inside Python's own AST
+# parser while describing a strategy ("AST constructor recursion depth mismatch"), a runtime error
+# of the tool that is no finding about the API.
 # Its report is kept, less its "=== 2 warnings in 121.40s ===" banners: CI takes a line of that
 # shape for pytest's closing line, which counts no test, and judged a whole run by it.
 "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.json" \
@@ -50,7 +53,7 @@ status=0
   --max-examples "${FUZZ_EXAMPLES:-40}" \
   --seed "${FUZZ_SEED:-1}" \
   --generation-database none \
-  --workers 2 \
+  --workers 1 \
   --no-color \
   "$@" | sed -E 's/^=+ (.*[^ ]) =+$/--- \1 ---/; s/ in ([0-9.]+)s ---$/, \1 s ---/' || status=$?
 echo "schemathesis took $(($(date +%s) - START)) s"

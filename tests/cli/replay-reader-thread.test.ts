@@ -60,7 +60,7 @@ describe("a replay's reader thread", () => {
       async *[Symbol.asyncIterator]() {
         for await (const batch of readInThisThread(f.store)(read)) {
           here += 1;
-          await setTimeout(25);
+          await setTimeout(100);
           yield batch;
         }
       },

@@ -8,7 +8,8 @@ const tokens = ["tok_visa", "tok_visa", "tok_visa", "tok_declined"] as const;
 /**
  * A mixed trading workload through the command handler, until the store holds at least
  * `minEvents` events: books in several categories (some moved to another category), stock,
- * carts changed and checked out, payments declined, orders shipped or cancelled, ratings.
+ * carts changed and checked out, payments declined, orders shipped or cancelled, ratings,
+ * customers' address books and consents.
  * Deterministic for a given seed, so failures can be reproduced. Returns the events appended.
  */
 export const runWorkload = async ({ commands }: CommandsFixture, minEvents: number, seed = 1): Promise<number> => {
@@ -39,6 +40,13 @@ export const runWorkload = async ({ commands }: CommandsFixture, minEvents: numb
     const customerId = ulid();
     const me = asCustomer(customerId);
     for (let n = 1 + Math.floor(random() * 3); n > 0; n--) await run({ type: "AddCartItem", customerId, bookId: pick(books), quantity: 1 + Math.floor(random() * 3) }, me);
+    const at = new Date().toISOString();
+    if (random() < 0.3) {
+      const addressId = ulid();
+      await run({ type: "AddAddress", customerId, at, addressId, ...SHIP_TO }, me);
+      await run({ type: "ChooseDefaultAddress", customerId, at, addressId }, me);
+    }
+    if (random() < 0.2) await run({ type: "SetConsent", customerId, at, purpose: "marketing-email", granted: random() < 0.7, source: "workload" }, me);
     const roll = random();
     if (roll < 0.1) {
       await run({ type: "ClearCart", customerId }, me);
