@@ -1,15 +1,14 @@
-import { createHash } from "node:crypto";
 import { streams } from "../../../events/index.js";
 import { BookIdPath, CommandAccepted, NoQuery } from "../codecs/common.js";
 import { AdjustStockBody } from "../codecs/inventory.js";
 import { FulfilmentEventsBody, FulfilmentResults, OrderIdPath, ShipmentBody, ShipmentCreated, ShipmentPath } from "../codecs/orders.js";
 import { NoPath } from "../codecs/common.js";
-import { problemForError, validationProblem } from "../problem.js";
+import { validationProblem } from "../problem.js";
 import { created, ok } from "../result.js";
-import { type AnyRoute, callerOf, defineRoute } from "../route.js";
+import { type AnyRoute, defineRoute } from "../route.js";
 import type { Runtime } from "../runtime.js";
 import type { Command } from "../../commands/slices.js";
-import { actorOf, commandIdOf, createdIdFor, send, sendForVersion, versionOf } from "./send.js";
+import { createdIdFor, send, sendForVersion, versionOf } from "./send.js";
 import type * as t from "io-ts";
 
 export const createShipmentRoute = (runtime: () => Runtime): AnyRoute =>
@@ -105,7 +104,6 @@ export const fulfilmentEventsRoute = (runtime: () => Runtime): AnyRoute =>
     problems: [422],
     handler: async (input) => {
       const items = Array.isArray(input.body) ? input.body : input.body.events;
-      const claims = callerOf(input);
       const rt = runtime();
       const apply = async (e: FulfilmentEvent, index: number): Promise<Outcome> => {
         const command = commandOf(e);
@@ -113,18 +111,11 @@ export const fulfilmentEventsRoute = (runtime: () => Runtime): AnyRoute =>
           const problem = validationProblem(command.missing.map((f) => ({ in: "body", pointer: `#/events/${index}/${f}`, detail: `a ${e.type} report needs ${f}` }))).problem;
           return { eventId: e.eventId, status: "rejected", problem };
         }
-        const requestHash = createHash("sha256").update(JSON.stringify(e)).digest("base64url");
-        const outcome = await rt.commands.handle(command, {
-          actor: actorOf(claims),
-          correlationId: input.correlationId,
-          commandId: commandIdOf(claims.sub, `fulfilment:${e.eventId}`),
-          requestHash,
-        });
-        if (outcome._tag === "Left") {
-          if (outcome.left.kind === "StoredItemDecodeError") throw new Error(`stored item ${outcome.left.pk}/${String(outcome.left.sk)} does not decode: ${outcome.left.reason}`);
-          return { eventId: e.eventId, status: "rejected", problem: problemForError(outcome.left).problem };
-        }
-        return { eventId: e.eventId, status: outcome.right.duplicate ? "duplicate" : "applied" };
+        // Each report runs as a command of its own, its `eventId` standing for an Idempotency-Key.
+        const report = { ...input, idempotencyKey: `fulfilment:${e.eventId}`, body: e };
+        const sent = await send(rt, "reportFulfilmentEvent", report, command);
+        if (!sent.ok) return { eventId: e.eventId, status: "rejected", problem: sent.failure.problem };
+        return { eventId: e.eventId, status: sent.outcome.duplicate ? "duplicate" : "applied" };
       };
       const byOrder = new Map<string, number[]>();
       items.forEach((e, i) => byOrder.set(e.orderId, [...(byOrder.get(e.orderId) ?? []), i]));
