@@ -124,8 +124,8 @@ const batches = <T>(items: readonly T[]): T[][] => Array.from({ length: Math.cei
 
 /** A queue that records what went through it, to send the very same messages raw. */
 const recording = (inner: MessageQueue, sent: QueueMessage[][]): MessageQueue => ({
-  send: async (messages) => {
-    await inner.send(messages);
+  send: async (messages, acknowledged) => {
+    await inner.send(messages, acknowledged);
     if (messages.length > 0) sent.push([...messages]);
   },
 });
@@ -174,8 +174,8 @@ const lag = async () => {
   const enqueuedAt = new Map<string, number>();
   const inner = sqsQueue({ client: projectorSqs, queue: { url: await freshQueue() }, concurrency: CONCURRENCY });
   const queue: MessageQueue = {
-    send: async (messages) => {
-      await inner.send(messages);
+    send: async (messages, acknowledged) => {
+      await inner.send(messages, acknowledged);
       const now = performance.now();
       for (const m of messages) if (m.body.includes('"FulfilmentRequested"') && !enqueuedAt.has(m.groupId)) enqueuedAt.set(m.groupId, now);
     },

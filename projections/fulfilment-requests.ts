@@ -1,12 +1,13 @@
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
+import pLimit from "p-limit";
 import { aggregateOf, describeErrors, idOf, type ShippingAddress, type StoredEvent } from "../events/index.js";
 import { FulfilmentLineV1, ShippingAddressV1, type FulfilmentCancelledV1, type FulfilmentRequestedV1 } from "./fulfilment-contract.js";
 import type { QueueMessage, QueuePorts } from "./message-queue.js";
 import type { ViewPorts, ViewsPort } from "./ports.js";
 import { orderEventTypes } from "./order-events.js";
 import { defaultBatch, type Projection } from "./projection.js";
-import { eachConcurrently, EventOutOfOrder, groupByView, idOfKey, planFold, readItems, writePlan, type Folded, type FoldPlan, type StoredView, type ViewKey } from "./stream-view.js";
+import { CONCURRENT_VIEWS, EventOutOfOrder, groupByView, idOfKey, keyIn, planFold, readItems, writePlans, type Folded, type FoldPlan, type StoredView, type ViewKey } from "./stream-view.js";
 
 /**
  * Where an order is as far as fulfilment goes: `placed` (what to ship kept until it is paid),
@@ -86,9 +87,42 @@ const messagesOf = ({ event: e, before, after }: Folded<FulfilmentState>): Queue
 
 type Planned = { key: ViewKey; events: StoredEvent[]; plan: FoldPlan<FulfilmentState> };
 
+/**
+ * The views this process wrote last, by table and key: a warm projector plans most batches
+ * without reading them again. Only what a write succeeded with is kept, and versions only grow,
+ * so a kept view is never ahead of the stored one; it can be behind when another process wrote
+ * the view since. Planned from a view that is behind, a batch sends what that process already
+ * sent (with the same deduplication ids, so the FIFO queue drops them within its window), and
+ * its conditional write fails, so it plans again from what is stored; an apparent gap is read
+ * again before it is believed.
+ */
+const recentViews = new Map<string, StoredView<FulfilmentState>>();
+const RECENT_VIEWS_KEPT = 10_000;
+const recentId = (views: ViewsPort, key: ViewKey) => `${views.tableName}\u0000${idOfKey(keyIn(views, key))}`;
+const remember = (views: ViewsPort, key: ViewKey, view: StoredView<FulfilmentState> | undefined) => {
+  const id = recentId(views, key);
+  recentViews.delete(id);
+  if (view === undefined) return;
+  recentViews.set(id, view);
+  // A Map iterates in insertion order: the first key is the one written longest ago.
+  if (recentViews.size > RECENT_VIEWS_KEPT) recentViews.delete(recentViews.keys().next().value ?? id);
+};
+
 const planAll = async (views: ViewsPort, groups: readonly { key: ViewKey; events: StoredEvent[] }[]): Promise<Planned[]> => {
-  const stored = await readItems(views, groups.map((g) => g.key));
-  return groups.map((g) => ({ ...g, plan: planFold(decodeStored(stored.get(idOfKey(g.key))), g.events, evolve) }));
+  const fromMemory = groups.map((g) => ({ g, kept: recentViews.get(recentId(views, g.key)) }));
+  const planned = fromMemory.map(({ g, kept }) => (kept === undefined ? undefined : { ...g, plan: planFold(kept, g.events, evolve) }));
+  const toRead = groups.filter((_, i) => planned[i] === undefined || planned[i].plan.early !== undefined);
+  const stored = toRead.length === 0 ? new Map<string, Record<string, unknown>>() : await readItems(views, toRead.map((g) => g.key));
+  return groups.map((g, i) => {
+    const p = planned[i];
+    return p !== undefined && p.plan.early === undefined ? p : { ...g, plan: planFold(decodeStored(stored.get(idOfKey(g.key))), g.events, evolve) };
+  });
+};
+
+/** The view a successful write of a plan leaves stored. */
+const viewAfter = (p: Planned): StoredView<FulfilmentState> | undefined => {
+  const last = p.plan.folded.at(-1)?.event;
+  return last === undefined || p.plan.state === undefined ? undefined : { version: p.plan.version, streamId: last.streamId, updatedAt: last.occurredAt, state: p.plan.state };
 };
 
 /**
@@ -121,15 +155,58 @@ export const fulfilmentRequests: Projection<ViewPorts & QueuePorts> = {
       (e) => key(idOf(e.streamId)),
     );
     let early: EventOutOfOrder | undefined;
+    const limit = pLimit(CONCURRENT_VIEWS);
     while (pending.length > 0) {
       const plans = await planAll(views, pending);
-      await queues.fulfilment.send(plans.flatMap((p) => p.plan.folded.flatMap(messagesOf)));
       const raced: typeof pending = [];
-      await eachConcurrently(plans, async (p) => {
-        // Another delivery wrote the view first: plan that order again from where it is now.
-        if (!(await writePlan(views, p.key, p.plan))) raced.push(p);
-        else if (p.plan.early !== undefined) early ??= new EventOutOfOrder(p.plan.early.streamId, p.plan.early.version, p.plan.version);
+      const writes: Promise<void>[] = [];
+      // A view is written once every message it sends is on the queue, while the rest are still
+      // being sent: sending never waits for writing, and nothing is written before it is sent.
+      const write = (written: readonly Planned[]) => {
+        if (written.length === 0) return;
+        writes.push(
+          limit(async () => {
+            const lost = new Set(await writePlans(views, written));
+            for (const p of written) {
+              if (lost.has(p)) {
+                // Another delivery wrote the view first: plan that order again from where it is now.
+                remember(views, p.key, undefined);
+                raced.push(p);
+                continue;
+              }
+              remember(views, p.key, viewAfter(p));
+              if (p.plan.early !== undefined) early ??= new EventOutOfOrder(p.plan.early.streamId, p.plan.early.version, p.plan.version);
+            }
+          }),
+        );
+      };
+      const unsent = new Map<string, { plan: Planned; messages: number }>();
+      const silent: Planned[] = [];
+      const messages = plans.flatMap((p) => {
+        const sends = p.plan.folded.flatMap(messagesOf);
+        const orderId = sends[0]?.groupId;
+        if (orderId === undefined) silent.push(p);
+        else unsent.set(orderId, { plan: p, messages: sends.length });
+        return sends;
       });
+      write(silent);
+      const sent = await queues.fulfilment
+        .send(messages, (acknowledged) => {
+          const complete: Planned[] = [];
+          for (const m of acknowledged) {
+            const order = unsent.get(m.groupId);
+            if (order !== undefined && --order.messages === 0) complete.push(order.plan);
+          }
+          write(complete);
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => ({ failure: e }),
+        );
+      const written = await Promise.allSettled(writes);
+      if (sent !== undefined) throw sent.failure;
+      const failed = written.find((w) => w.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
       pending = raced;
     }
     if (early !== undefined) throw early;

@@ -14,9 +14,11 @@ export interface QueueMessage {
 export interface MessageQueue {
   /**
    * Sends every message or throws; a message may have been sent even when it throws. Messages
-   * of one group are sent in the order given.
+   * of one group are sent in the order given. `acknowledged`, when given, hears of each part of
+   * `messages` as soon as the queue has taken it (before the whole send resolves), so a caller
+   * can act on what is safely sent while the rest is still on its way.
    */
-  send(messages: readonly QueueMessage[]): Promise<void>;
+  send(messages: readonly QueueMessage[], acknowledged?: (sent: readonly QueueMessage[]) => void): Promise<void>;
 }
 
 export interface QueuePorts {
@@ -24,6 +26,10 @@ export interface QueuePorts {
 }
 
 /** Sends nothing: a replay of history must not ask for old orders to be shipped again. */
-export const silentQueue: MessageQueue = { send: async () => {} };
+export const silentQueue: MessageQueue = {
+  send: async (messages, acknowledged) => {
+    if (messages.length > 0) acknowledged?.(messages);
+  },
+};
 
 export const silentQueues: QueuePorts["queues"] = { fulfilment: silentQueue };

@@ -81,7 +81,7 @@ export const sqsQueue = ({ client, queue, maxRetries = 4, retryDelayMs = 100, co
             url = undefined;
             throw e;
           }));
-  const sendCall = async (QueueUrl: string, messages: readonly QueueMessage[]) => {
+  const sendCall = async (QueueUrl: string, messages: readonly QueueMessage[], acknowledged: ((sent: readonly QueueMessage[]) => void) | undefined) => {
     let pending = messages;
     for (let attempt = 0; ; attempt += 1) {
       const out = await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: pending.map(entry) }));
@@ -89,7 +89,7 @@ export const sqsQueue = ({ client, queue, maxRetries = 4, retryDelayMs = 100, co
         const message = pending[Number(f.Id?.slice(1))];
         return message === undefined ? [] : [{ message, code: f.Code ?? "", reason: f.Message ?? "", senderFault: f.SenderFault === true }];
       });
-      if (failed.length === 0) return;
+      if (failed.length === 0) return acknowledged?.(messages);
       if (attempt >= maxRetries || failed.some((f) => f.senderFault)) throw new SendFailed(failed);
       // Resent in the order given, so a group's later message never overtakes its earlier one.
       pending = pending.filter((m) => failed.some((f) => f.message === m));
@@ -97,7 +97,7 @@ export const sqsQueue = ({ client, queue, maxRetries = 4, retryDelayMs = 100, co
     }
   };
   return {
-    send: async (messages) => {
+    send: async (messages, acknowledged) => {
       if (messages.length === 0) return;
       const QueueUrl = await queueUrl();
       const lanes = planCalls(messages);
@@ -105,7 +105,7 @@ export const sqsQueue = ({ client, queue, maxRetries = 4, retryDelayMs = 100, co
       const worker = async () => {
         for (let turns = lanes.shift(); turns !== undefined; turns = lanes.shift()) {
           try {
-            for (const call of turns) await sendCall(QueueUrl, call);
+            for (const call of turns) await sendCall(QueueUrl, call, acknowledged);
           } catch (e) {
             failures.push(e);
           }

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { StoredEvent } from "../events/index.js";
 import type { ViewsPort } from "./ports.js";
 
@@ -105,6 +105,13 @@ export const planFold = <S>(
   return { at, state, version, folded };
 };
 
+const putOf = <S>(views: ViewsPort, key: ViewKey, plan: FoldPlan<S>, last: StoredEvent) => ({
+  TableName: views.tableName,
+  Item: { ...keyIn(views, key), streamId: last.streamId, version: plan.version, updatedAt: last.occurredAt, state: plan.state },
+  ConditionExpression: plan.at === 0 ? "attribute_not_exists(pk)" : "version = :at",
+  ...(plan.at === 0 ? {} : { ExpressionAttributeValues: { ":at": plan.at } }),
+});
+
 /**
  * Writes a plan's new state, conditional on the version it was read at.
  * @returns false when another delivery wrote the view first (read it again)
@@ -113,19 +120,42 @@ export const writePlan = async <S>(views: ViewsPort, key: ViewKey, plan: FoldPla
   const last = plan.folded.at(-1)?.event;
   if (last === undefined) return true;
   try {
-    await views.client.send(
-      new PutCommand({
-        TableName: views.tableName,
-        Item: { ...keyIn(views, key), streamId: last.streamId, version: plan.version, updatedAt: last.occurredAt, state: plan.state },
-        ConditionExpression: plan.at === 0 ? "attribute_not_exists(pk)" : "version = :at",
-        ...(plan.at === 0 ? {} : { ExpressionAttributeValues: { ":at": plan.at } }),
-      }),
-    );
+    await views.client.send(new PutCommand(putOf(views, key, plan, last)));
     return true;
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException) return false;
     throw e;
   }
+};
+
+/** TransactWriteItems takes at most 100 items. */
+const TRANSACT_MAX_ITEMS = 100;
+
+/**
+ * Writes several plans, each conditional on the version it was read at, in one transaction (a
+ * hundred at a time): one request instead of one a view, which is what costs DynamoDB the most
+ * per view (a transaction's writes cost twice the capacity of plain puts in AWS). A transaction
+ * is all or nothing, so when it is refused (a view written first by another delivery, or a
+ * conflict with another transaction) each plan is written alone, to learn which of them raced.
+ * @returns the plans another delivery wrote first (read them again)
+ */
+export const writePlans = async <P extends { readonly key: ViewKey; readonly plan: FoldPlan<unknown> }>(views: ViewsPort, plans: readonly P[]): Promise<P[]> => {
+  const writing = plans.flatMap((p) => {
+    const last = p.plan.folded.at(-1)?.event;
+    return last === undefined ? [] : [{ p, put: putOf(views, p.key, p.plan, last) }];
+  });
+  if (writing.length === 1) return (await writePlan(views, writing[0]!.p.key, writing[0]!.p.plan)) ? [] : [writing[0]!.p];
+  const raced: P[] = [];
+  for (let i = 0; i < writing.length; i += TRANSACT_MAX_ITEMS) {
+    const chunk = writing.slice(i, i + TRANSACT_MAX_ITEMS);
+    try {
+      await views.client.send(new TransactWriteCommand({ TransactItems: chunk.map(({ put }) => ({ Put: put })) }));
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException)) throw e;
+      for (const { p } of chunk) if (!(await writePlan(views, p.key, p.plan))) raced.push(p);
+    }
+  }
+  return raced;
 };
 
 /** A batch's events by the view they fold into, each group in stream version order. */
@@ -142,7 +172,7 @@ export const groupByView = (events: readonly StoredEvent[], keyOf: (event: Store
 };
 
 /** How many views a batch writes at once: streams are independent, their events are not. */
-const CONCURRENT_VIEWS = 16;
+export const CONCURRENT_VIEWS = 16;
 
 /** Runs `work` for every item, `CONCURRENT_VIEWS` at a time. Every item is attempted; the first failure is thrown after. */
 export const eachConcurrently = async <T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> => {

@@ -1,3 +1,4 @@
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { isRight } from "fp-ts/lib/Either.js";
 import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +8,7 @@ import { createProjector } from "../../handlers/stream/projector.js";
 import { createStreamPoller } from "../../local/stream-poller.js";
 import { decodeFulfilmentMessage, type FulfilmentMessage } from "../../projections/fulfilment-contract.js";
 import { fulfilmentRequests } from "../../projections/fulfilment-requests.js";
-import type { QueuePorts } from "../../projections/message-queue.js";
+import type { MessageQueue, QueuePorts } from "../../projections/message-queue.js";
 import type { ViewPorts } from "../../projections/ports.js";
 import { addBook, asAdmin, asCustomer, freshCommands, ok, type CommandsFixture } from "../support/commands-fixture.js";
 import { eventItem } from "../../store/event-item.js";
@@ -108,6 +109,58 @@ describe("fulfilment requests", () => {
     const results = await Promise.all([a(streamEvent(events)), b(streamEvent(events))]);
     expect(results.map((r) => r.batchItemFailures)).toEqual([[], []]);
     expect((await waiting(racing.sqs)).map((m) => m.groupId).sort()).toEqual(orders.map((o) => o.orderId).sort());
+  });
+
+  it("records no order as sent before the queue took its message: a send that fails part-way sends only the rest again", async () => {
+    const orders = [await order("tok_visa"), await order("tok_visa"), await order("tok_visa")];
+    const events = await orderEvents(orders.map((o) => o.orderId));
+    const { ports, sqs } = await fresh();
+    const refused = orders[1]!.orderId;
+    // The queue takes every message but the refused order's, tells which it took, then fails the send.
+    const failing: MessageQueue = {
+      send: async (messages, acknowledged) => {
+        await ports.queues.fulfilment.send(messages.filter((m) => m.groupId !== refused), acknowledged);
+        throw new Error("SQS refused a message");
+      },
+    };
+    const first = await createProjector(fulfilmentRequests, { ...ports, queues: { fulfilment: failing } })(streamEvent(events));
+    expect(first.batchItemFailures).not.toEqual([]);
+
+    const sentAgain: string[] = [];
+    const recording: MessageQueue = {
+      send: async (messages, acknowledged) => {
+        sentAgain.push(...messages.map((m) => m.groupId));
+        await ports.queues.fulfilment.send(messages, acknowledged);
+      },
+    };
+    const second = await createProjector(fulfilmentRequests, { ...ports, queues: { fulfilment: recording } })(streamEvent(events));
+    expect(second.batchItemFailures).toEqual([]);
+    expect(sentAgain).toEqual([refused]);
+    expect((await waiting(sqs)).map((m) => m.groupId).sort()).toEqual(orders.map((o) => o.orderId).sort());
+  });
+
+  it("reads a view again that another process moved on, rather than take what it wrote last for a gap", async () => {
+    const { ports, sqs } = await fresh();
+    const { orderId } = await order("tok_visa");
+    const projector = createProjector(fulfilmentRequests, ports);
+    expect((await projector(streamEvent(await orderEvents([orderId])))).batchItemFailures).toEqual([]);
+    const shipmentId = ulid();
+    const at = new Date().toISOString();
+    ok(await f.commands.handle({ type: "ShipOrder", orderId, shipmentId, carrier: "DHL", trackingNumber: "JD0002", at }, asAdmin));
+    ok(await f.commands.handle({ type: "DeliverShipment", orderId, shipmentId, at }, asAdmin));
+    const events = await orderEvents([orderId]);
+    expect(events.map((e) => e.type)).toEqual(["OrderPlaced", "OrderPaid", "ShipmentDispatched", "OrderShipped", "ShipmentDelivered", "OrderDelivered"]);
+    // Another instance of the projector applied versions 3 and 4: this process never heard of it.
+    const shipped = events[3]!;
+    await ports.views.client.send(
+      new PutCommand({ TableName: ports.views.tableName, Item: { pk: `fulfilment#${orderId}`, sk: "request", streamId: shipped.streamId, version: 4, updatedAt: shipped.occurredAt, state: { stage: "shipped" } } }),
+    );
+
+    // Straight to the projection: the projector would hide a wrongly seen gap by applying the events one by one.
+    await expect(fulfilmentRequests.apply(events.slice(4), ports)).resolves.toBeUndefined();
+    const stored = await ports.views.client.send(new GetCommand({ TableName: ports.views.tableName, Key: { pk: `fulfilment#${orderId}`, sk: "request" } }));
+    expect(stored.Item).toMatchObject({ version: 6, state: { stage: "closed" } });
+    expect((await waiting(sqs, [orderId])).map((m) => m.message.type)).toEqual(["FulfilmentRequested"]);
   });
 
   it("sends FulfilmentCancelled after the request when a paid order is cancelled, in the order's group", async () => {
