@@ -25,21 +25,20 @@ const bySequence = (a: Message, b: Message): number => {
   return Number(a.Attributes?.SentTimestamp ?? 0) - Number(b.Attributes?.SentTimestamp ?? 0);
 };
 
+/** Makes received messages visible again at once (`ChangeMessageVisibility` to 0). */
+export const giveBack = async (client: Pick<SQSClient, "send">, queueUrl: string, messages: readonly Message[]): Promise<void> => {
+  for (let i = 0; i < messages.length; i += 10) {
+    const entries = messages.slice(i, i + 10).map((m, j) => ({ Id: `m${j}`, ReceiptHandle: m.ReceiptHandle ?? "", VisibilityTimeout: 0 }));
+    await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  }
+};
+
 /**
- * What waits in a queue, without taking it: SQS has no peek, so the messages are received (held
- * for `holdSeconds`) until none is left, then made visible again at once
- * (`ChangeMessageVisibility` to 0), and none is deleted. A FIFO queue gives no message of a group
- * while an earlier one of it is held, so what a consumer holds is not listed, and what is listed
- * comes in each group's order. Every listing counts as a receive of each message.
+ * Receives every message waiting (held for `holdSeconds`) until none is left, each once. What
+ * was received before a failure is given back before it is thrown.
  */
-export const peekQueue = async (client: Pick<SQSClient, "send">, queueUrl: string, { holdSeconds = 20, max = 10_000 }: PeekOptions = {}): Promise<WaitingMessage[]> => {
+export const receiveAll = async (client: Pick<SQSClient, "send">, queueUrl: string, { holdSeconds = 20, max = 10_000 }: PeekOptions = {}): Promise<Message[]> => {
   const seen = new Map<string, Message>();
-  const giveBack = async (messages: readonly Message[]) => {
-    for (let i = 0; i < messages.length; i += 10) {
-      const entries = messages.slice(i, i + 10).map((m, j) => ({ Id: `m${j}`, ReceiptHandle: m.ReceiptHandle ?? "", VisibilityTimeout: 0 }));
-      await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-    }
-  };
   try {
     while (seen.size < max) {
       const out = await client.send(
@@ -56,10 +55,24 @@ export const peekQueue = async (client: Pick<SQSClient, "send">, queueUrl: strin
       if (got.length === 0) break;
       for (const m of got) if (m.MessageId !== undefined) seen.set(m.MessageId, m);
     }
-  } finally {
-    await giveBack([...seen.values()]);
+  } catch (e) {
+    await giveBack(client, queueUrl, [...seen.values()]);
+    throw e;
   }
-  return [...seen.values()].sort(bySequence).map((m) => ({
+  return [...seen.values()];
+};
+
+/**
+ * What waits in a queue, without taking it: SQS has no peek, so the messages are received (held
+ * for `holdSeconds`) until none is left, then made visible again at once, and none is deleted.
+ * A FIFO queue gives no message of a group while an earlier one of it is held, so what a
+ * consumer holds is not listed, and what is listed comes in each group's order. Every listing
+ * counts as a receive of each message.
+ */
+export const peekQueue = async (client: Pick<SQSClient, "send">, queueUrl: string, options: PeekOptions = {}): Promise<WaitingMessage[]> => {
+  const held = await receiveAll(client, queueUrl, options);
+  await giveBack(client, queueUrl, held);
+  return held.sort(bySequence).map((m) => ({
     messageId: m.MessageId ?? "",
     ...(m.Attributes?.MessageGroupId === undefined ? {} : { groupId: m.Attributes.MessageGroupId }),
     ...(m.Attributes?.MessageDeduplicationId === undefined ? {} : { deduplicationId: m.Attributes.MessageDeduplicationId }),

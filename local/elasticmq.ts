@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { CreateQueueCommand, GetQueueAttributesCommand, ListQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { sqsClientFor } from "../projections/sqs-queue.js";
 import { deadLetterQueueName, queueName, queues, type QueueDefinition } from "../projections/queues.js";
+import { FAILURE_RETENTION_SECONDS, failureQueueName } from "../projections/stream-failures.js";
 import { requireJava } from "./java.js";
 import { elasticMqVersion, provisionElasticMq } from "./elasticmq-install.js";
 import { superviseUntilReady } from "./process-control.js";
@@ -153,3 +154,20 @@ export const startElasticMq = async ({ port, dataDir, queuePrefix, detached }: E
     },
   });
 };
+
+/**
+ * Each subscriber's on-failure queue (`<prefix>-<name>-failures`, standard, kept 14 days), as SST
+ * makes one per projector: where the stream poller points to the records that exhausted their
+ * retries. Safe to repeat. @returns each queue's URL by the subscriber's name
+ */
+export const createFailureQueues = async (client: SQSClient, prefix: string, subscribers: readonly string[]): Promise<Record<string, string>> =>
+  Object.fromEntries(
+    await Promise.all(
+      subscribers.map(async (name) => {
+        const QueueName = failureQueueName(prefix, name);
+        const out = await client.send(new CreateQueueCommand({ QueueName, Attributes: { MessageRetentionPeriod: String(FAILURE_RETENTION_SECONDS) } }));
+        if (out.QueueUrl === undefined) throw new Error(`no URL for ${QueueName}`);
+        return [name, out.QueueUrl] as const;
+      }),
+    ),
+  );

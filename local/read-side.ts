@@ -3,6 +3,7 @@ import type { Runtime } from "../handlers/http/runtime.js";
 import { bookSearch } from "../projections/book-search.js";
 import { processes, sweepUnpaidOrders, unpaidOrderSettingsFromEnv } from "../handlers/processes/index.js";
 import { projections, type Projection, type QueuePorts } from "../projections/index.js";
+import type { FailureDestination } from "../projections/stream-failures.js";
 import { localAwsConfig } from "./dynamodb-local.js";
 import { createStreamPoller, type StreamPoller } from "./stream-poller.js";
 
@@ -18,6 +19,8 @@ export interface ReadSideOptions {
   readonly onError?: (error: unknown) => void;
   /** Only these projections and processes, by name (a test that needs one read model); all of them unless given. */
   readonly only?: readonly string[];
+  /** Each subscriber's on-failure destination (its queue on the local SQS server), as the event source mapping has. */
+  readonly failures?: (subscriber: string) => FailureDestination;
 }
 
 export interface ReadSide {
@@ -32,7 +35,7 @@ export interface ReadSide {
  * The read side as `npm start` runs it: every projection prepared (book search makes its index),
  * then the stream poller over the events table, writing to the same read models the queries read.
  */
-export const startReadSide = async ({ runtime, dynamoDbEndpoint, queues, idleDelayMs, sweepEveryMs = 15_000, onError, only }: ReadSideOptions): Promise<ReadSide> => {
+export const startReadSide = async ({ runtime, dynamoDbEndpoint, queues, idleDelayMs, sweepEveryMs = 15_000, onError, only, failures }: ReadSideOptions): Promise<ReadSide> => {
   // Over the read models, not a copy of them: their servers are reached only when a projection asks.
   const ports = Object.assign(Object.create(runtime.readModels) as typeof runtime.readModels, {
     commands: runtime.commands,
@@ -52,6 +55,7 @@ export const startReadSide = async ({ runtime, dynamoDbEndpoint, queues, idleDel
     ports,
     ...(idleDelayMs === undefined ? {} : { idleDelayMs }),
     ...(onError === undefined ? {} : { onError }),
+    ...(failures === undefined ? {} : { failures }),
   });
   poller.start();
   // What a schedule does in AWS: the same sweep, on a timer.

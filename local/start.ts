@@ -12,6 +12,11 @@ import { dynamoDataDir, localSettings } from "./settings.js";
 import { readModelSettingsFromEnv } from "../handlers/read-model-settings.js";
 import { queuePortsFromEnv } from "../handlers/stream/ports-from-env.js";
 import { queueKeys, queueName, queues as registryQueues } from "../projections/queues.js";
+import { projections } from "../projections/index.js";
+import { processes } from "../handlers/processes/index.js";
+import { sqsFailureDestination } from "../projections/stream-failures.js";
+import { sqsClientFor } from "../projections/sqs-queue.js";
+import { createFailureQueues } from "./elasticmq.js";
 
 const usage = `Usage: npm start [-- --seed] [--no-search] [--port N]
 
@@ -25,7 +30,9 @@ Retry-After past them); THROTTLE=prod uses prod's, THROTTLE=off turns it off.
 The stream poller keeps every read model (cart, inventory, orders, bestsellers, also-bought,
 top-rated, book search, sales by category) up to date from the events table's stream, and
 sends paid orders to the fulfilment queue (bookstore-fulfilment.fifo on ElasticMQ, a local SQS
-server; \`npx bookstore fulfilment requests\` lists what waits there) [QUEUE_PREFIX].
+server; \`npx bookstore fulfilment requests\` lists what waits there) [QUEUE_PREFIX]. A record a
+projection keeps failing on is pointed to in its on-failure queue (bookstore-<projection>-failures),
+as in AWS: \`npx bookstore dlq list|redrive <projection>\`.
 
 DynamoDB Local keeps its tables on disk under .data/dynamodb, ElasticMQ its messages under
 .data/elasticmq [BOOKSTORE_DATA_DIR]; ports: DYNAMODB_PORT (8000), REDIS_PORT (6379),
@@ -62,6 +69,8 @@ const servers = await startLocalServers({
 const sqsEndpoint = servers.sqsEndpoint ?? "";
 // The queues as a projector reads them from its environment, on the server just started.
 const { queues } = queuePortsFromEnv({ ...process.env, SQS_ENDPOINT: sqsEndpoint, QUEUE_PREFIX: settings.queuePrefix });
+// Each subscriber's on-failure queue, as its event source mapping has one in AWS (`bookstore dlq` reads them).
+const sqs = sqsClientFor(sqsEndpoint);
 
 // Throttled as a deployed stage is, unless told otherwise: a client meets 429 here first.
 const throttle = throttlesFromEnv(process.env.THROTTLE, throttlesFor);
@@ -80,10 +89,16 @@ try {
       ...(servers.openSearchUrl === undefined ? {} : { openSearchUrl: servers.openSearchUrl }),
     },
   });
+  const failureQueues = await createFailureQueues(sqs, settings.queuePrefix, [...projections, ...processes].map((p) => p.name));
   readSide = await startReadSide({
     runtime: api.runtime,
     dynamoDbEndpoint: servers.dynamoDbEndpoint,
     queues,
+    failures: (subscriber) => {
+      const url = failureQueues[subscriber];
+      if (url === undefined) throw new Error(`no failure queue was made for ${subscriber}`);
+      return sqsFailureDestination(sqs, url);
+    },
     onError: (error) => log.error("stream poller round failed; retrying", { error: error as Error }),
   });
 } catch (e) {
@@ -121,6 +136,7 @@ const stop = async (signal: string) => {
   // The poller finishes its batch and keeps its checkpoints; requests in flight answer; then the
   // servers this process started stop (their data stays on disk).
   await readSide.stop();
+  sqs.destroy();
   await api.close();
   await servers.stop();
   log.info("stopped");

@@ -10,11 +10,13 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createRecordsHandler, deadLetterOf, type RecordsHandler } from "../handlers/stream/projector.js";
 import { deadLetters } from "../projections/dead-letters.js";
 import type { ViewPorts, ViewsPort } from "../projections/ports.js";
 import { filterCriteria, matchesPattern, type Projection } from "../projections/projection.js";
+import type { FailureDestination, StreamBatchFailure } from "../projections/stream-failures.js";
 
 export interface StreamPollerOptions<P extends ViewPorts> {
   readonly dynamo: DynamoDBClient;
@@ -28,6 +30,13 @@ export interface StreamPollerOptions<P extends ViewPorts> {
   readonly idleDelayMs?: number;
   readonly clock?: () => Date;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Each projection's on-failure destination: a record that exhausts its retries is pointed to
+   * there, in the message Lambda's event source mapping sends (`npm start` gives each projection
+   * its queue on the local SQS server, as SST does). Without it the record itself is kept in the
+   * views table's dead letters, which is what tests and benchmarks that do not look use.
+   */
+  readonly failures?: (projection: string) => FailureDestination;
 }
 
 export interface StreamPoller {
@@ -62,6 +71,32 @@ const checkpoints = ({ client, tableName }: ViewsPort) => ({
     await client.send(new PutCommand({ TableName: tableName, Item: { ...checkpointKey(projection, shardId), ...checkpoint } }));
   },
 });
+
+/** Seconds since the epoch, as a stream record's `ApproximateCreationDateTime` is, to the ISO time of the failure message. */
+const arrival = (record: DynamoDBRecord): string => new Date(Math.floor(record.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** The on-failure message Lambda sends for records that exhausted their retries: a pointer, not the records. */
+const failureOf = (projection: string, records: readonly DynamoDBRecord[], shardId: string, invokes: number, now: Date): StreamBatchFailure => {
+  const [first, last] = [records[0], records.at(-1)];
+  if (first === undefined || last === undefined) throw new Error("a failure of no records");
+  // The fields only a reader of the message uses (`StreamBatchFailure` decodes what this code needs).
+  const message = {
+    requestContext: { requestId: randomUUID(), functionArn: `arn:aws:lambda:local:000000000000:function:${projection}`, condition: "RetryAttemptsExhausted", approximateInvokeCount: invokes },
+    responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+    version: "1.0",
+    timestamp: now.toISOString(),
+    DDBStreamBatchInfo: {
+      shardId,
+      startSequenceNumber: first.dynamodb?.SequenceNumber ?? "",
+      endSequenceNumber: last.dynamodb?.SequenceNumber ?? "",
+      approximateArrivalOfFirstRecord: arrival(first),
+      approximateArrivalOfLastRecord: arrival(last),
+      batchSize: records.length,
+      streamArn: first.eventSourceARN ?? "",
+    },
+  };
+  return message;
+};
 
 /** A Streams API record as the Lambda event source mapping would hand it over. */
 const asLambdaRecord = (r: _Record, streamArn: string): DynamoDBRecord =>
@@ -112,9 +147,15 @@ export const createStreamPoller = <P extends ViewPorts>(options: StreamPollerOpt
   const deliverer = (projection: Projection<P>) => {
     const handle: RecordsHandler = createRecordsHandler(projection, ports, clock);
     const { maximumRetryAttempts, bisectBatchOnFunctionError } = projection.batch;
-    const deadLetter = (record: DynamoDBRecord, error: unknown) =>
-      letters.put(deadLetterOf(projection.name, record, `failed after ${maximumRetryAttempts} retries: ${error instanceof Error ? error.message : String(error)}`, clock()));
-    const deliver = async (batch: readonly DynamoDBRecord[]): Promise<void> => {
+    const destination = options.failures?.(projection.name);
+    const deadLetter = async (record: DynamoDBRecord, error: unknown, shardId: string) => {
+      const reason = `failed after ${maximumRetryAttempts} retries: ${error instanceof Error ? error.message : String(error)}`;
+      if (destination === undefined) return letters.put(deadLetterOf(projection.name, record, reason, clock()));
+      await destination.send(failureOf(projection.name, [record], shardId, maximumRetryAttempts + 1, clock()));
+      // The message says where the record is, not why it failed: that goes to the log, as Lambda's would.
+      options.onError?.(new Error(`${projection.name}: the record ${record.dynamodb?.SequenceNumber ?? "?"} of ${shardId} ${reason}`));
+    };
+    const deliver = async (batch: readonly DynamoDBRecord[], shardId: string): Promise<void> => {
       let pending = batch;
       let attempt = 0;
       while (pending.length > 0) {
@@ -128,12 +169,12 @@ export const createStreamPoller = <P extends ViewPorts>(options: StreamPollerOpt
         }
         if (bisectBatchOnFunctionError && pending.length > 1) {
           const half = Math.ceil(pending.length / 2);
-          await deliver(pending.slice(0, half));
-          await deliver(pending.slice(half));
+          await deliver(pending.slice(0, half), shardId);
+          await deliver(pending.slice(half), shardId);
           return;
         }
         const [first, ...rest] = pending;
-        if (first !== undefined) await deadLetter(first, failure.error);
+        if (first !== undefined) await deadLetter(first, failure.error, shardId);
         pending = rest;
         attempt = 0;
       }
@@ -142,7 +183,7 @@ export const createStreamPoller = <P extends ViewPorts>(options: StreamPollerOpt
   };
 
   /** Reads one shard from its checkpoint to its current end; true when it read any record. */
-  const readShard = async (projection: Projection<P>, deliver: (b: readonly DynamoDBRecord[]) => Promise<void>, shard: Shard) => {
+  const readShard = async (projection: Projection<P>, deliver: (b: readonly DynamoDBRecord[], shardId: string) => Promise<void>, shard: Shard) => {
     const shardId = shard.ShardId ?? "";
     const streamArn = await arn();
     const pattern = filterCriteria(projection);
@@ -166,7 +207,7 @@ export const createStreamPoller = <P extends ViewPorts>(options: StreamPollerOpt
     let lastSeen: string | undefined;
     let windowStart = Date.now();
     const flush = async (done: boolean) => {
-      if (buffer.length > 0) await deliver(buffer);
+      if (buffer.length > 0) await deliver(buffer, shardId);
       buffer = [];
       const sequenceNumber = lastSeen ?? mark?.sequenceNumber;
       if (sequenceNumber !== mark?.sequenceNumber || done !== (mark?.done ?? false)) {

@@ -1,3 +1,4 @@
+import { FAILURE_RETENTION_SECONDS, failureQueueName } from "../projections/stream-failures.js";
 import { appendEvents, publishTo, sendTo, writeViews } from "./access.js";
 import { busEnvironment, cacheEnvironment, queueEnvironment, searchEnvironment, tableEnvironment } from "./environment.js";
 import type { ProjectionSpec, ReadModelStore, Registries } from "./inputs.js";
@@ -68,8 +69,10 @@ export const projectors = <P extends ProjectionSpec>(
 ): Projector[] =>
   registry.projections.map((p) => {
     const name = componentName(p.name);
-    // Holds failure records (shard, sequence range) for 14 days, long enough to redrive after a weekend.
-    const deadLetters = new sst.aws.Queue(`${name}DeadLetters`, { transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } } });
+    // Holds failure pointers (shard, sequence range, arrival times) for 14 days; `bookstore dlq` finds it by its name.
+    const deadLetters = new sst.aws.Queue(`${name}DeadLetters`, {
+      transform: { queue: { name: failureQueueName(`${$app.name}-${$app.stage}`, p.name), messageRetentionSeconds: FAILURE_RETENTION_SECONDS } },
+    });
     const subscriber = tables.events.subscribe(
       `${name}Projector`,
       lambda(projectorHandler(p), projectorAccess(p, tables, servers, bus, queues, deadLetters), servers, {

@@ -241,6 +241,8 @@ describe("projectors", () => {
 
   it("sends records that keep failing to the projection's own dead-letter queue, which its function may write to", () => {
     const queues = fixtureRegistries.projections.map((p) => {
+      // Named as `bookstore dlq` and the local runtime look it up, kept a fortnight.
+      expect(deadLettersOf(p.name).inputs).toMatchObject({ name: `bookstore-dev-${p.name}-failures`, messageRetentionSeconds: 14 * 24 * 3600 });
       const queue = arnOf(deadLettersOf(p.name));
       const mapping = mappingOf(p.name);
       expect(mapping.inputs.destinationConfig).toEqual({ onFailure: { destinationArn: queue } });
